@@ -18,7 +18,7 @@ RTL_GCM = rtl/gcm_engine.v rtl/gcm_front.v rtl/aes_pipe.v rtl/aes_round.v \
 SIM_GCM_C = sim/gcm/cavp.c sim/gcm/gcm_ref.c
 SIM_GCM_H = sim/gcm/cavp.h sim/gcm/gcm_ref.h
 
-.PHONY: all deps test unit-test lint bench synth demo clean
+.PHONY: all deps test unit-build unit-test lint bench synth clean
 
 all: deps $(foreach L,$(LANES_ALL),$(BUILD)/gcm_l$(L)/gcm-tb) unit-build
 
@@ -49,7 +49,7 @@ $(foreach L,$(LANES_ALL),$(eval $(call GCM_TB,$(L))))
 
 # --- C unit tests (cmocka) ---------------------------------------------------
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
-unit-build: $(UNIT_TESTS)
+unit-build: deps $(UNIT_TESTS)
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(SIM_GCM_C) $(SIM_GCM_H)
 	@mkdir -p $(BUILD)/unit
 	$(CC) $(CFLAGS) -Isim/gcm -o $@ $< $(SIM_GCM_C) -lcmocka -lcrypto

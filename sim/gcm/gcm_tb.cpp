@@ -165,7 +165,7 @@ private:
         cycles_++;
     }
     bool chance(int percent) { return percent > 0 && int(rng_() % 100) < percent; }
-    bool assign_slot(Msg &m);
+    bool assign_slot(Msg &m, bool &load);
     void build_stream(Msg &m);
     void drive_beat(const Msg &m, size_t beat, bool first, bool last);
     bool check(const Msg &m, const Bytes &out, const uint8_t *tag, bool ok, bool err);
@@ -178,11 +178,13 @@ private:
     long errors_ = 0;
 };
 
-// Puts m's key in a slot: the one that already holds it, or a free one, loading
-// it there. Returns false when every slot is busy.
-bool Harness::assign_slot(Msg &m)
+// Puts m's key in a slot: the one that already holds it (or is loading it), or
+// a free one, where load says it must be loaded. Returns false when every slot
+// is busy.
+bool Harness::assign_slot(Msg &m, bool &load)
 {
     int free_slot = -1;
+    load = false;
     for (int s = 0; s < kKeySlots; s++) {
         if (slots_[s].key == m.key) {
             m.slot = s;
@@ -199,6 +201,7 @@ bool Harness::assign_slot(Msg &m)
     sl.users = 1;
     sl.loading = true;
     m.slot = free_slot;
+    load = true;
     return true;
 }
 
@@ -256,8 +259,8 @@ bool Harness::check(const Msg &m, const Bytes &out, const uint8_t *tag, bool ok,
     if (why.empty() && err) why = "m_error set";
     if (why.empty()) return true;
     if (++errors_ <= opt_.max_errors)
-        fprintf(stderr, "FAIL %s (LANES=%d, %s, key %zu bits, aad %zu, text %zu, tag %d): %s\n",
-                m.name.c_str(), LANES, m.decrypt ? "decrypt" : "encrypt", m.key.size() * 8,
+        fprintf(stderr, "FAIL %s (LANES=%d, slot %d, %s, key %zu bits, aad %zu, text %zu, tag %d): %s\n",
+                m.name.c_str(), LANES, m.slot, m.decrypt ? "decrypt" : "encrypt", m.key.size() * 8,
                 m.aad.size(), m.text.size(), m.tag_len, why.c_str());
     return false;
 }
@@ -282,11 +285,10 @@ long Harness::run(std::deque<Msg> &msgs)
     };
     while (!pending.empty() || !ready.empty() || !inflight.empty()) {
         // Assign slots ahead of the stream, so keys load while others stream.
-        while (!pending.empty() && ready.size() < 32 && assign_slot(pending.front())) {
+        bool load;
+        while (!pending.empty() && ready.size() < 32 && assign_slot(pending.front(), load)) {
             Msg &m = pending.front();
-            if (slots_[m.slot].loading && (loads.empty() || loads.back() != m.slot) &&
-                loading_slot != m.slot)
-                loads.push_back(m.slot);
+            if (load) loads.push_back(m.slot);
             build_stream(m);
             ready.push_back(std::move(m));
             pending.pop_front();
