@@ -4,7 +4,7 @@
 // straight into the AES stage memories and the GHASH power memories; no expanded
 // key ever leaves the engine.
 //
-// A slot is busy for 16 + 129*(N_POW-1) cycles; key_ready_o is low meanwhile.
+// A load takes 18 + 19*(N_POW-1) cycles; key_ready_o is low meanwhile.
 `default_nettype none
 
 module gcm_key_loader #(

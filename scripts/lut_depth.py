@@ -224,7 +224,7 @@ def analyse(netlist, top=None, max_path=20, to=None, list_n=0):
         idx = len(cell_names)
         cell_names.append(cname)
         cell_types.append(ctype)
-        cell_src.append(c.get("attributes", {}).get("src", ""))
+        cell_src.append(clean_src(c.get("attributes", {}).get("src", "")))
         type_count[ctype] += 1
         kind = classify(ctype)
         if kind == "unknown" and ctype in sub_modules:
@@ -446,6 +446,7 @@ def analyse(netlist, top=None, max_path=20, to=None, list_n=0):
                 levels += 1
             d = cell_desc(cidx)
             d["net"] = net(ob)
+            d["hint"] = rtl_hint(d["net"])
             d["level"] = levels
             path.append(d)
         return start, path
@@ -573,6 +574,23 @@ def tarjan(nodes, succ, allowed):
     return out
 
 
+def clean_src(src):
+    """src attribute without the entries that point into Yosys' own techmap files."""
+    return "|".join(p for p in str(src).split("|") if p and "share/yosys" not in p)
+
+
+SRC_IN_NAME = re.compile(r"([\w.+-]+\.s?v):(\d+)")
+
+
+def rtl_hint(name):
+    """What a reader can use of a net name: itself if public, else the file:line
+    Yosys embeds in names of generated nets ($xor$ghash_acc.v:97$123_Y), else ''."""
+    if not name.startswith("$"):
+        return name
+    m = SRC_IN_NAME.findall(name)
+    return ("%s:%s" % m[-1]) if m else ""
+
+
 def net_names(netnames):
     """bit -> best readable name (public names first, then the shortest)."""
     best = {}
@@ -585,7 +603,7 @@ def net_names(netnames):
         for k, b in enumerate(bits):
             if isinstance(b, str):
                 continue
-            score = (hidden, len(name))
+            score = (hidden, 0 if SRC_IN_NAME.search(name) else 1, len(name))
             cur = best.get(b)
             if cur is None or score < cur[0]:
                 if w == 1:
@@ -613,7 +631,7 @@ def fmt_text(r):
             lines.append("  start  %-8s %s  (%s.%s)%s" % (s["type"], s["net"], s["cell"], s["port"],
                                                           "  " + s["src"] if s.get("src") else ""))
         for d in r["path"]:
-            lines.append("  %5s  %-8s %s  (%s)" % ("L%d" % d["level"], d["type"], d["net"], d["cell"]))
+            lines.append("  %5s  %-8s %s" % ("L%d" % d["level"], d["type"], d["hint"] or "-"))
         if r.get("path_truncated"):
             lines.append("    ...  %d more cell(s)" % (r["path_cells"] - len(r["path"])))
         e = r["end"]

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `make bench`: measures the RTL in simulated cycles (not wall time, so the
+# numbers hold on a shared, noisy machine) and writes build/bench.json, an array
+# of {"name", "params", "value", "unit"} records; docs/bench.md names them.
+#
+#   rtl.gcm.bits_per_cycle   text bits through the GCM engine per clock, messages
+#                            of 64..9000 bytes back to back, each under another key
+#   rtl.gcm.latency_cycles   first input beat to first output beat
+#   synth.gcm.*              Yosys synth_xilinx of the engine at LANES=1 (make synth),
+#                            rerun here when rtl/ is newer than the last synthesis
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+out=$BUILD/bench
+mkdir -p "$out"
+
+frags=()
+for L in 1 2 4; do
+	"$BUILD/gcm_l$L/gcm-tb" --bench --json "$out/gcm_l$L.json"
+	frags+=("$out/gcm_l$L.json")
+	echo
+done
+
+synth=$BUILD/synth/bench-synth.json
+if [ ! -f "$synth" ] || [ -n "$(find rtl -newer "$synth" -name '*.v' | head -n 1)" ]; then
+	echo "rtl/ changed since the last synthesis: running make synth"
+	bash scripts/synth.sh
+fi
+frags+=("$synth")
+
+python3 - "$BUILD/bench.json" "${frags[@]}" <<'PY'
+import json, sys
+out, frags = sys.argv[1], sys.argv[2:]
+records = []
+for f in frags:
+    with open(f) as fh:
+        records += json.load(fh)
+with open(out, "w") as fh:
+    json.dump(records, fh, indent=1)
+    fh.write("\n")
+print(f"{'name':28} {'params':40} {'value':>12} unit")
+for r in records:
+    params = ", ".join(f"{k}={v}" for k, v in r["params"].items())
+    print(f"{r['name']:28} {params:40} {r['value']:>12} {r['unit']}")
+print(f"\nwrote {out} ({len(records)} records)")
+PY
