@@ -20,12 +20,12 @@ SIM_GCM_H = sim/gcm/cavp.h sim/gcm/gcm_ref.h
 
 .PHONY: all deps test unit-build unit-test lint bench synth clean
 
-all: deps $(foreach L,$(LANES_ALL),$(BUILD)/gcm_l$(L)/gcm-tb) unit-build
+all: deps $(VTBS) unit-build
 
 deps:
 	@bash scripts/install-deps.sh
 
-# --- the GCM engine's Verilator harness, one build per LANES value -----------
+# --- Verilator test benches, one build per LANES value ----------------------
 # The C helpers (NIST reader, OpenSSL oracle) are built as C, apart from the C++
 # that Verilator compiles.
 $(BUILD)/sim/libgcmref.a: $(SIM_GCM_C) $(SIM_GCM_H)
@@ -34,18 +34,23 @@ $(BUILD)/sim/libgcmref.a: $(SIM_GCM_C) $(SIM_GCM_H)
 	$(CC) $(CFLAGS) -c -o $(BUILD)/sim/gcm_ref.o sim/gcm/gcm_ref.c
 	ar rcs $@ $(BUILD)/sim/cavp.o $(BUILD)/sim/gcm_ref.o
 
-define GCM_TB
-$(BUILD)/gcm_l$(1)/gcm-tb: $(RTL_GCM) sim/gcm/gcm_tb.cpp $(BUILD)/sim/libgcmref.a
-	@mkdir -p $(BUILD)/gcm_l$(1)
-	@echo "VERILATE gcm_engine LANES=$(1)"
-	@$(VERILATOR) $(VFLAGS) --cc --exe --build -j 2 --top-module gcm_engine \
-	  -GLANES=$(1) -Mdir $(BUILD)/gcm_l$(1) -o gcm-tb \
-	  -CFLAGS "-O2 -I$(CURDIR)/sim/gcm -DLANES=$(1)" \
-	  -LDFLAGS "$(abspath $(BUILD)/sim/libgcmref.a) -lcrypto" \
-	  $(RTL_GCM) $(CURDIR)/sim/gcm/gcm_tb.cpp >$(BUILD)/gcm_l$(1).log 2>&1 \
-	  || { tail -40 $(BUILD)/gcm_l$(1).log; exit 1; }
+# A Verilator test bench: $(1) name, $(2) top module, $(3) RTL files, $(4) C++ bench,
+# $(5) LANES, $(6) extra link inputs. Builds $(BUILD)/$(1)_l$(5)/$(1)-tb.
+define VTB
+$(BUILD)/$(1)_l$(5)/$(1)-tb: $(3) $(4) $(6)
+	@mkdir -p $(BUILD)/$(1)_l$(5)
+	@echo "VERILATE $(2) LANES=$(5)"
+	@$(VERILATOR) $(VFLAGS) --cc --exe --build -j 2 --top-module $(2) \
+	  -GLANES=$(5) -Mdir $(BUILD)/$(1)_l$(5) -o $(1)-tb \
+	  -CFLAGS "-O2 -I$(CURDIR)/sim/gcm -DLANES=$(5)" \
+	  -LDFLAGS "$(abspath $(6)) -lcrypto" \
+	  $(3) $(CURDIR)/$(4) >$(BUILD)/$(1)_l$(5).log 2>&1 \
+	  || { tail -40 $(BUILD)/$(1)_l$(5).log; exit 1; }
 endef
-$(foreach L,$(LANES_ALL),$(eval $(call GCM_TB,$(L))))
+RTL_SPLICE = rtl/axis_splice.v
+VTBS = $(foreach L,$(LANES_ALL),$(BUILD)/gcm_l$(L)/gcm-tb $(BUILD)/splice_l$(L)/splice-tb)
+$(foreach L,$(LANES_ALL),$(eval $(call VTB,gcm,gcm_engine,$(RTL_GCM),sim/gcm/gcm_tb.cpp,$(L),$(BUILD)/sim/libgcmref.a)))
+$(foreach L,$(LANES_ALL),$(eval $(call VTB,splice,axis_splice,$(RTL_SPLICE),sim/unit/splice_tb.cpp,$(L),)))
 
 # --- C unit tests (cmocka) ---------------------------------------------------
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -58,9 +63,10 @@ unit-test: unit-build
 	@bash scripts/run-unit-tests.sh $(UNIT_TESTS)
 
 # --- checks ------------------------------------------------------------------
+LINT_TOPS = gcm_engine axis_splice
 lint: deps
-	$(VERILATOR) --lint-only -Wall rtl/*.v --top-module gcm_engine
-	@for L in $(LANES_ALL); do $(VERILATOR) --lint-only -Wall -GLANES=$$L rtl/*.v --top-module gcm_engine || exit 1; done
+	@for T in $(LINT_TOPS); do for L in $(LANES_ALL); do \
+	  $(VERILATOR) --lint-only -Wall -GLANES=$$L rtl/*.v --top-module $$T || exit 1; done; done
 	@echo "lint: verilator -Wall clean on rtl/ at LANES $(LANES_ALL)"
 
 test: all

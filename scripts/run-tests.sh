@@ -9,6 +9,8 @@
 #             once streaming freely and once with random back-pressure and gaps
 #   gcm-rand  10,000 random ESP-like messages against OpenSSL at each LANES value:
 #             half back to back, half with random back-pressure and gaps
+#   splice    axis_splice (header ++ body[drop:drop+keep] ++ tail, realigned):
+#             random packets checked byte by byte, with and without back-pressure
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -45,6 +47,8 @@ for L in 1 2 4; do
 	suite "gcm-nist LANES=$L stalls" "$tb" "${cavp[@]}" --stall 30 --gap 30 --seed "$SEED"
 	suite "gcm-rand LANES=$L" "$tb" --random 5000 --seed "$SEED"
 	suite "gcm-rand LANES=$L stalls" "$tb" --random 5000 --seed "$((SEED + 1))" --stall 25 --gap 25
+	suite "splice LANES=$L" "$BUILD/splice_l$L/splice-tb" 5000 0 "$SEED"
+	suite "splice LANES=$L stalls" "$BUILD/splice_l$L/splice-tb" 20000 30 "$SEED"
 done
 
 echo
