@@ -52,7 +52,7 @@ module gcm_engine #(
   localparam D       = 128 * LANES;
   localparam KB      = 16 * LANES;
   localparam AES_LAT = 16;
-  localparam FIFO_AW = 6;             // 64 beats: more than the 21 inside the pipeline
+  localparam FIFO_AW = 6;             // 64 beats: more than the 22 inside the pipeline
 
   // --- credit: beats accepted and not yet delivered ---------------------------
   reg  [FIFO_AW:0] occupancy;
@@ -76,8 +76,37 @@ module gcm_engine #(
       .rk_we_o(rk_we), .rk_wslot_o(rk_wslot), .rk_wdata_o(rk_wdata),
       .hp_we_o(hp_we), .hp_wslot_o(hp_wslot), .hp_wdata_o(hp_wdata));
 
+  // --- input register: the beat, and the one sum the front would otherwise chain --
+  reg               r_valid, r_tlast, r_decrypt;
+  reg [D-1:0]       r_tdata;
+  reg [KB-1:0]      r_tkeep;
+  reg [USER_W-1:0]  r_tuser;
+  reg [SLOT_W-1:0]  r_slot;
+  reg [95:0]        r_iv;
+  reg [127:0]       r_aad, r_tag;
+  reg [15:0]        r_aad_len, r_aad_sbytes;
+  reg [4:0]         r_tag_len;
+  always @(posedge clk) begin
+    r_tdata      <= s_tdata;
+    r_tkeep      <= s_tkeep;
+    r_tlast      <= s_tlast;
+    r_tuser      <= s_tuser;
+    r_slot       <= s_slot;
+    r_decrypt    <= s_decrypt;
+    r_iv         <= s_iv;
+    r_aad        <= s_aad;
+    r_aad_len    <= s_aad_len;
+    r_aad_sbytes <= (s_aad_len > 16'd16) ? s_aad_len - 16'd16 : 16'd0;
+    r_tag_len    <= s_tag_len;
+    r_tag        <= s_tag;
+  end
+  always @(posedge clk) begin
+    if (rst) r_valid <= 1'b0;
+    else     r_valid <= accept;
+  end
+
   // --- front --------------------------------------------------------------------
-  wire              f_first, f_decrypt, f_err;
+  wire              f_first, f_decrypt;
   wire [SLOT_W-1:0] f_slot;
   wire [4:0]        f_tag_len;
   wire [15:0]       f_aad_len;
@@ -86,44 +115,50 @@ module gcm_engine #(
   wire [KB-1:0]     f_hmask;
   wire [K_W-1:0]    f_k;
   wire [127:0]      f_aad;
-  wire [16:0]       f_text_len;
+  wire [17:0]       f_stream_len;
   gcm_front #(.LANES(LANES), .SLOT_W(SLOT_W), .K_W(K_W)) u_front (
-      .clk(clk), .rst(rst), .beat_i(accept), .keep_i(s_tkeep), .last_i(s_tlast),
-      .slot_i(s_slot), .decrypt_i(s_decrypt), .iv_i(s_iv), .aad_i(s_aad),
-      .aad_len_i(s_aad_len), .tag_len_i(s_tag_len),
+      .clk(clk), .rst(rst), .beat_i(r_valid), .keep_i(r_tkeep), .last_i(r_tlast),
+      .slot_i(r_slot), .decrypt_i(r_decrypt), .iv_i(r_iv), .aad_i(r_aad),
+      .aad_len_i(r_aad_len), .aad_sbytes_i(r_aad_sbytes), .tag_len_i(r_tag_len),
       .first_o(f_first), .slot_o(f_slot), .decrypt_o(f_decrypt), .tag_len_o(f_tag_len),
       .aad_len_o(f_aad_len), .ctr_o(f_ctr), .text_lane_o(f_text_lane), .hmask_o(f_hmask),
-      .k_o(f_k), .aad_blk_o(f_aad), .text_len_o(f_text_len), .err_o(f_err));
+      .k_o(f_k), .aad_blk_o(f_aad), .stream_len_o(f_stream_len));
 
   // --- AES, with everything else riding beside it ------------------------------
   wire                 a_valid;
   wire [128*(LANES+1)-1:0] a_ks;
   aes_pipe #(.N_LANES(LANES + 1), .SLOT_W(SLOT_W)) u_aes (
-      .clk(clk), .rst(rst), .in_valid_i(accept), .in_slot_i(f_slot), .in_blocks_i(f_ctr),
+      .clk(clk), .rst(rst), .in_valid_i(r_valid), .in_slot_i(f_slot), .in_blocks_i(f_ctr),
       .out_valid_o(a_valid), .out_blocks_o(a_ks),
       .rk_we_i(rk_we), .rk_wslot_i(rk_wslot), .rk_wdata_i(rk_wdata));
 
   localparam SIDE_W = D + KB + 1 + USER_W + 1 + SLOT_W + 1 + LANES + KB + K_W + 128 + 16
-                    + 17 + 5 + 128 + 1;
-  wire [SIDE_W-1:0] side_in = {s_tdata, s_tkeep, s_tlast, s_tuser, f_first, f_slot,
+                    + 16 + 18 + 5 + 128;
+  wire [SIDE_W-1:0] side_in = {r_tdata, r_tkeep, r_tlast, r_tuser, f_first, f_slot,
                                f_decrypt, f_text_lane, f_hmask, f_k, f_aad, f_aad_len,
-                               f_text_len, f_tag_len, s_tag, f_err};
+                               r_aad_sbytes, f_stream_len, f_tag_len, r_tag};
   wire [SIDE_W-1:0] side_a;
   delay_line #(.WIDTH(SIDE_W), .DEPTH(AES_LAT)) u_side (.clk(clk), .d_i(side_in), .q_o(side_a));
 
   wire [D-1:0]      a_data;
   wire [KB-1:0]     a_keep, a_hmask;
-  wire              a_last, a_first, a_decrypt, a_err;
+  wire              a_last, a_first, a_decrypt;
   wire [USER_W-1:0] a_user;
   wire [SLOT_W-1:0] a_slot;
   wire [LANES-1:0]  a_text_lane;
   wire [K_W-1:0]    a_k;
   wire [127:0]      a_aad, a_tag;
-  wire [15:0]       a_aad_len;
-  wire [16:0]       a_text_len;
+  wire [15:0]       a_aad_len, a_aad_sbytes;
+  wire [17:0]       a_stream_len;
   wire [4:0]        a_tag_len;
   assign {a_data, a_keep, a_last, a_user, a_first, a_slot, a_decrypt, a_text_lane, a_hmask,
-          a_k, a_aad, a_aad_len, a_text_len, a_tag_len, a_tag, a_err} = side_a;
+          a_k, a_aad, a_aad_len, a_aad_sbytes, a_stream_len, a_tag_len, a_tag} = side_a;
+
+  // The text is the stream past its AAD blocks. A stream that ends inside them, or
+  // text over 65535 bytes, is an error (meaningful on the last beat).
+  wire [17:0] a_aad_blocks = {2'b00, a_aad_sbytes + 16'd15} & 18'h3fff0;
+  wire [17:0] a_text_len   = a_stream_len - a_aad_blocks;
+  wire        a_err        = (a_stream_len < a_aad_blocks) || a_text_len[17:16] != 2'b00;
 
   // --- xor: apply the keystream; the ciphertext is what GHASH takes ------------
   // Lanes travel in stream order (byte 0 in bits [7:0]); AES and GHASH blocks are
@@ -168,7 +203,7 @@ module gcm_engine #(
     x_first   <= a_first;
     x_k       <= a_k;
     x_aad     <= a_aad;
-    x_len     <= {45'd0, a_aad_len, 3'd0, 44'd0, a_text_len, 3'd0};  // lengths in bits
+    x_len     <= {45'd0, a_aad_len, 3'd0, 45'd0, a_text_len[15:0], 3'd0};  // in bits
     x_decrypt <= a_decrypt;
     x_tag     <= a_tag;
     x_tag_len <= a_tag_len;

@@ -7,8 +7,8 @@
 // a text block; text block t is encrypted with counter t+2 (counter 1 is J0, whose
 // encryption masks the tag, and gets its own AES lane, LANES, on the first beat).
 //
-// Outputs are combinational for the beat on the inputs; the pipeline registers
-// them. Byte b of a beat is data_i[8b +: 8] and keep_i[b].
+// Outputs are combinational for the beat on the inputs, which come straight from
+// registers (gcm_engine's input stage); the pipeline registers the outputs. Byte b of a beat is data_i[8b +: 8] and keep_i[b].
 `default_nettype none
 
 module gcm_front #(
@@ -27,6 +27,7 @@ module gcm_front #(
     input  wire [95:0]           iv_i,
     input  wire [127:0]          aad_i,
     input  wire [15:0]           aad_len_i,
+    input  wire [15:0]           aad_sbytes_i, // AAD bytes in the stream: aad_len - 16, or 0
     input  wire [4:0]            tag_len_i,
     // what this beat is
     output wire                  first_o,
@@ -39,8 +40,8 @@ module gcm_front #(
     output reg  [16*LANES-1:0]   hmask_o,     // bytes GHASH takes
     output reg  [K_W-1:0]        k_o,         // blocks this beat adds to GHASH
     output reg  [127:0]          aad_blk_o,   // first AAD block, zero past aad_len
-    output wire [16:0]           text_len_o,  // text bytes up to and with this beat
-    output wire                  err_o        // ends inside the AAD, or text > 65535 bytes
+    output wire [17:0]           stream_len_o // stream bytes up to and with this beat,
+                                              // stuck at all ones past 2^18 - 1
 );
   localparam BEAT = 16 * LANES;
   localparam [15:0] BEAT16  = BEAT[15:0];
@@ -55,8 +56,7 @@ module gcm_front #(
   reg [4:0]        ctx_tag_len;
   reg [15:0]       ctx_aad_left;  // stream AAD bytes still to come
   reg [15:0]       ctx_ctr;       // counter of the next text block
-  reg [16:0]       ctx_text;      // text bytes so far
-  reg              ctx_err;
+  reg [17:0]       ctx_stream;    // stream bytes so far
 
   assign first_o   = !in_msg;
   assign slot_o    = first_o ? slot_i    : ctx_slot;
@@ -64,10 +64,9 @@ module gcm_front #(
   assign tag_len_o = first_o ? tag_len_i : ctx_tag_len;
   assign aad_len_o = first_o ? aad_len_i : ctx_aad_len;
   wire [95:0] iv   = first_o ? iv_i      : ctx_iv;
-  wire [15:0] aad_left = first_o ? ((aad_len_i > 16'd16) ? aad_len_i - 16'd16 : 16'd0)
-                                 : ctx_aad_left;
+  wire [15:0] aad_left = first_o ? aad_sbytes_i : ctx_aad_left;
   wire [15:0] ctr  = first_o ? 16'd2 : ctx_ctr;
-  wire [16:0] text = first_o ? 17'd0 : ctx_text;
+  wire [17:0] stream = first_o ? 18'd0 : ctx_stream;
 
   // bytes 0..n-1 of a block
   function automatic [15:0] therm(input [16:0] n);
@@ -115,12 +114,10 @@ module gcm_front #(
       if (aad_len_i > j[15:0]) aad_blk_o[127-8*j -: 8] = aad_i[127-8*j -: 8];
   end
 
-  wire [8:0]  aad_bytes  = {{(5-K_W){1'b0}}, n_aad, 4'd0};
-  wire [8:0]  text_bytes = ({1'b0, keep_len} > aad_bytes) ? {1'b0, keep_len} - aad_bytes : 9'd0;
-  wire [17:0] text_sum   = {1'b0, text} + {9'd0, text_bytes};
-  assign text_len_o = text_sum[16:0];
-  wire ended_in_aad = last_i && ({8'd0, keep_len} < aad_left);
-  assign err_o = (first_o ? 1'b0 : ctx_err) | text_sum[17] | ended_in_aad;
+  // The text length, and whether the stream ended inside the AAD, are worked out
+  // from this downstream, where there is time for the arithmetic.
+  wire [18:0] stream_sum = {1'b0, stream} + {11'd0, keep_len};
+  assign stream_len_o = stream_sum[18] ? 18'h3ffff : stream_sum[17:0];
 
   always @(posedge clk) begin
     if (rst) begin
@@ -134,8 +131,7 @@ module gcm_front #(
       ctx_tag_len  <= tag_len_o;
       ctx_aad_left <= (aad_left > BEAT16) ? aad_left - BEAT16 : 16'd0;
       ctx_ctr      <= ctr + LANES16 - {{(16-K_W){1'b0}}, n_aad};
-      ctx_text     <= text_len_o;
-      ctx_err      <= err_o;
+      ctx_stream   <= stream_len_o;
     end
   end
 endmodule

@@ -17,6 +17,7 @@ PACKAGES="
 	libcmocka-dev
 	python3
 	python3-cryptography-vectors
+	python3-scapy
 "
 
 missing=()
