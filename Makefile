@@ -37,20 +37,23 @@ $(BUILD)/sim/libgcmref.a: $(SIM_GCM_C) $(SIM_GCM_H)
 # A Verilator test bench: $(1) name, $(2) top module, $(3) RTL files, $(4) C++ bench,
 # $(5) LANES, $(6) extra link inputs. Builds $(BUILD)/$(1)_l$(5)/$(1)-tb.
 define VTB
-$(BUILD)/$(1)_l$(5)/$(1)-tb: $(3) $(4) $(6)
+$(BUILD)/$(1)_l$(5)/$(1)-tb: $(3) $(4) $(6) sim/unit/tb_util.h
 	@mkdir -p $(BUILD)/$(1)_l$(5)
 	@echo "VERILATE $(2) LANES=$(5)"
 	@$(VERILATOR) $(VFLAGS) --cc --exe --build -j 2 --top-module $(2) \
 	  -GLANES=$(5) -Mdir $(BUILD)/$(1)_l$(5) -o $(1)-tb \
-	  -CFLAGS "-O2 -I$(CURDIR)/sim/gcm -DLANES=$(5)" \
+	  -CFLAGS "-O2 -I$(CURDIR)/sim/gcm -I$(CURDIR)/sim/unit -DLANES=$(5)" \
 	  -LDFLAGS "$(abspath $(6)) -lcrypto" \
 	  $(3) $(CURDIR)/$(4) >$(BUILD)/$(1)_l$(5).log 2>&1 \
 	  || { tail -40 $(BUILD)/$(1)_l$(5).log; exit 1; }
 endef
 RTL_SPLICE = rtl/axis_splice.v
-VTBS = $(foreach L,$(LANES_ALL),$(BUILD)/gcm_l$(L)/gcm-tb $(BUILD)/splice_l$(L)/splice-tb)
+RTL_HDRCAP = rtl/axis_hdr_capture.v rtl/sync_fifo.v
+VTBS = $(foreach L,$(LANES_ALL),$(BUILD)/gcm_l$(L)/gcm-tb $(BUILD)/splice_l$(L)/splice-tb \
+         $(BUILD)/hdrcap_l$(L)/hdrcap-tb)
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,gcm,gcm_engine,$(RTL_GCM),sim/gcm/gcm_tb.cpp,$(L),$(BUILD)/sim/libgcmref.a)))
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,splice,axis_splice,$(RTL_SPLICE),sim/unit/splice_tb.cpp,$(L),)))
+$(foreach L,$(LANES_ALL),$(eval $(call VTB,hdrcap,axis_hdr_capture,$(RTL_HDRCAP),sim/unit/hdrcap_tb.cpp,$(L),)))
 
 # --- C unit tests (cmocka) ---------------------------------------------------
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -65,7 +68,7 @@ unit-test: unit-build
 	@bash scripts/run-unit-tests.sh $(UNIT_TESTS)
 
 # --- checks ------------------------------------------------------------------
-LINT_TOPS = gcm_engine axis_splice
+LINT_TOPS = gcm_engine axis_splice axis_hdr_capture
 lint: deps
 	@for T in $(LINT_TOPS); do for L in $(LANES_ALL); do \
 	  $(VERILATOR) --lint-only -Wall -GLANES=$$L rtl/*.v --top-module $$T || exit 1; done; done

@@ -1,6 +1,5 @@
 // Synchronous FIFO, first word fall-through: rd_data_o is valid whenever
-// !empty_o. Writing while full or reading while empty is the caller's bug; the
-// GCM engine's credit check makes both impossible.
+// !empty_o. Writing while full or reading while empty is the caller's bug.
 `default_nettype none
 
 module sync_fifo #(
@@ -13,7 +12,8 @@ module sync_fifo #(
     input  wire [WIDTH-1:0] wr_data_i,
     input  wire             rd_i,
     output wire [WIDTH-1:0] rd_data_o,
-    output wire             empty_o
+    output wire             empty_o,
+    output wire             full_o
 );
   reg [WIDTH-1:0]  mem [0:(1<<ADDR_W)-1];
   reg [ADDR_W:0]   wr_ptr, rd_ptr;
@@ -34,6 +34,7 @@ module sync_fifo #(
 
   assign rd_data_o = mem[rd_ptr[ADDR_W-1:0]];
   assign empty_o   = (wr_ptr == rd_ptr);
+  assign full_o    = (wr_ptr == {~rd_ptr[ADDR_W], rd_ptr[ADDR_W-1:0]});
 endmodule
 
 `default_nettype wire

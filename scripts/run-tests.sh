@@ -11,6 +11,8 @@
 #             half back to back, half with random back-pressure and gaps
 #   splice    axis_splice (header ++ body[drop:drop+keep] ++ tail, realigned):
 #             random packets checked byte by byte, with and without back-pressure
+#   hdrcap    axis_hdr_capture: random frames up to jumbo pass unchanged, each with
+#             its first 96 bytes beside it
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -49,6 +51,8 @@ for L in 1 2 4; do
 	suite "gcm-rand LANES=$L stalls" "$tb" --random 5000 --seed "$((SEED + 1))" --stall 25 --gap 25
 	suite "splice LANES=$L" "$BUILD/splice_l$L/splice-tb" 5000 0 "$SEED"
 	suite "splice LANES=$L stalls" "$BUILD/splice_l$L/splice-tb" 20000 30 "$SEED"
+	suite "hdrcap LANES=$L" "$BUILD/hdrcap_l$L/hdrcap-tb" 5000 0 "$SEED"
+	suite "hdrcap LANES=$L stalls" "$BUILD/hdrcap_l$L/hdrcap-tb" 20000 30 "$SEED"
 done
 
 echo

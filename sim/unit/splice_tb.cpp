@@ -4,6 +4,7 @@
 // the cycles a stream of packets takes, to show the splicer adds no bubbles.
 #include <verilated.h>
 #include "Vaxis_splice.h"
+#include "tb_util.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -20,7 +21,6 @@
 namespace {
 constexpr int kB = 16 * LANES;
 constexpr int kHdrMax = 80, kTailMax = 16;
-using Bytes = std::vector<uint8_t>;
 
 struct Pkt {
     Bytes in, hdr, tail;
@@ -43,11 +43,6 @@ ssize_t first_diff(const Bytes &a, const Bytes &b)
     return a.size() == b.size() ? -1 : ssize_t(std::min(a.size(), b.size()));
 }
 
-template <typename W> void put(W &w, int words, const uint8_t *p, int n)
-{
-    for (int i = 0; i < words; i++) w[i] = 0;
-    for (int i = 0; i < n; i++) w[i / 4] |= uint32_t(p[i]) << (8 * (i % 4));
-}
 }  // namespace
 
 int main(int argc, char **argv)
@@ -56,7 +51,7 @@ int main(int argc, char **argv)
     long npkts = argc > 1 ? atol(argv[1]) : 20000;
     int stall = argc > 2 ? atoi(argv[2]) : 30;
     std::mt19937_64 rng(argc > 3 ? strtoull(argv[3], nullptr, 0) : 1);
-    auto pct = [&](int p) { return p > 0 && int(rng() % 100) < p; };
+    auto pct = [&](int p) { return chance(rng, p); };
 
     std::deque<Pkt> todo, sent;
     for (long i = 0; i < npkts; i++) {
@@ -89,15 +84,15 @@ int main(int argc, char **argv)
             size_t nb = std::max<size_t>(1, (p.in.size() + kB - 1) / kB);
             size_t off = beat * kB;
             int n = int(std::min<size_t>(kB, p.in.size() - std::min(off, p.in.size())));
-            put(t->s_tdata, kB / 4, p.in.data() + off, n);
-            t->s_tkeep = std::remove_reference_t<decltype(t->s_tkeep)>(n == 64 ? ~0ull : ((1ull << n) - 1));
+            put_bytes(t->s_tdata, kB / 4, p.in.data() + off, n);
+            t->s_tkeep = std::remove_reference_t<decltype(t->s_tkeep)>(keep_mask(n));
             t->s_tlast = beat + 1 == nb;
             t->s_tuser = p.user;
-            put(t->s_hdr, kHdrMax / 4, p.hdr.data(), int(p.hdr.size()));
+            put_bytes(t->s_hdr, kHdrMax / 4, p.hdr.data(), int(p.hdr.size()));
             t->s_hdr_len = uint8_t(p.hdr.size());
             t->s_drop = uint16_t(p.drop);
             t->s_keep = uint16_t(p.keep);
-            put(t->s_tail, kTailMax / 4, p.tail.data(), int(p.tail.size()));
+            put_bytes(t->s_tail, kTailMax / 4, p.tail.data(), int(p.tail.size()));
             t->s_tail_len = uint8_t(p.tail.size());
             valid = true;
         }
@@ -108,7 +103,7 @@ int main(int argc, char **argv)
         if (del) {
             uint64_t keep = uint64_t(t->m_tkeep);
             for (int i = 0; i < kB; i++)
-                if (keep >> i & 1) out.push_back(uint8_t(t->m_tdata[i / 4] >> (8 * (i % 4))));
+                if (keep >> i & 1) out.push_back(byte_at(t->m_tdata, i));
             if (t->m_tlast) {
                 if (sent.empty()) { fprintf(stderr, "splice: output with nothing sent\n"); return 1; }
                 Bytes e = sent.front().expect();
