@@ -7,7 +7,9 @@ CC       ?= cc
 CXX      ?= c++
 CFLAGS   ?= -O2 -g -Wall -Wextra -Werror=implicit-function-declaration
 VERILATOR ?= verilator
-VFLAGS    = -Wall -Wno-DECLFILENAME -GUSER_W=16 --x-assign fast --x-initial fast -O3
+VFLAGS    = -Wall -Wno-DECLFILENAME --x-assign fast --x-initial fast -O3
+# Parameters of the stream modules (a bench built with a LANES value gets them)
+VGFLAGS   = -GUSER_W=16
 export BUILD
 
 RTL_GCM = rtl/gcm_engine.v rtl/gcm_front.v rtl/aes_pipe.v rtl/aes_round.v \
@@ -34,26 +36,37 @@ $(BUILD)/sim/libgcmref.a: $(SIM_GCM_C) $(SIM_GCM_H)
 	$(CC) $(CFLAGS) -c -o $(BUILD)/sim/gcm_ref.o sim/gcm/gcm_ref.c
 	ar rcs $@ $(BUILD)/sim/cavp.o $(BUILD)/sim/gcm_ref.o
 
+$(BUILD)/sim/libsimcommon.a: sim/common/pcap.c sim/common/pcap.h
+	@mkdir -p $(BUILD)/sim
+	$(CC) $(CFLAGS) -c -o $(BUILD)/sim/pcap.o sim/common/pcap.c
+	ar rcs $@ $(BUILD)/sim/pcap.o
+
 # A Verilator test bench: $(1) name, $(2) top module, $(3) RTL files, $(4) C++ bench,
-# $(5) LANES, $(6) extra link inputs. Builds $(BUILD)/$(1)_l$(5)/$(1)-tb.
+# $(5) LANES, $(6) extra link inputs. Builds $(BUILD)/$(1)_l$(5)/$(1)-tb; with $(5)
+# empty, for a module without LANES (nor VGFLAGS), $(BUILD)/$(1)/$(1)-tb.
 define VTB
-$(BUILD)/$(1)_l$(5)/$(1)-tb: $(3) $(4) $(6) sim/unit/tb_util.h
-	@mkdir -p $(BUILD)/$(1)_l$(5)
-	@echo "VERILATE $(2) LANES=$(5)"
+$(BUILD)/$(1)$(if $(5),_l$(5))/$(1)-tb: $(3) $(4) $(6) sim/unit/tb_util.h
+	@mkdir -p $(BUILD)/$(1)$(if $(5),_l$(5))
+	@echo "VERILATE $(2)$(if $(5), LANES=$(5))"
 	@$(VERILATOR) $(VFLAGS) --cc --exe --build -j 2 --top-module $(2) \
-	  -GLANES=$(5) -Mdir $(BUILD)/$(1)_l$(5) -o $(1)-tb \
-	  -CFLAGS "-O2 -I$(CURDIR)/sim/gcm -I$(CURDIR)/sim/unit -DLANES=$(5)" \
+	  $(if $(5),$(VGFLAGS) -GLANES=$(5)) -Mdir $(BUILD)/$(1)$(if $(5),_l$(5)) -o $(1)-tb \
+	  -CFLAGS "-O2 -I$(CURDIR)/sim/gcm -I$(CURDIR)/sim/common -I$(CURDIR)/sim/unit $(if $(5),-DLANES=$(5))" \
 	  -LDFLAGS "$(abspath $(6)) -lcrypto" \
-	  $(3) $(CURDIR)/$(4) >$(BUILD)/$(1)_l$(5).log 2>&1 \
-	  || { tail -40 $(BUILD)/$(1)_l$(5).log; exit 1; }
+	  $(3) $(CURDIR)/$(4) >$(BUILD)/$(1)$(if $(5),_l$(5)).log 2>&1 \
+	  || { tail -40 $(BUILD)/$(1)$(if $(5),_l$(5)).log; exit 1; }
 endef
 RTL_SPLICE = rtl/axis_splice.v
 RTL_HDRCAP = rtl/axis_hdr_capture.v rtl/sync_fifo.v
+RTL_HDRPARSE = rtl/hdr_parse.v
 VTBS = $(foreach L,$(LANES_ALL),$(BUILD)/gcm_l$(L)/gcm-tb $(BUILD)/splice_l$(L)/splice-tb \
-         $(BUILD)/hdrcap_l$(L)/hdrcap-tb)
+         $(BUILD)/hdrcap_l$(L)/hdrcap-tb) $(BUILD)/hdrparse/hdrparse-tb
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,gcm,gcm_engine,$(RTL_GCM),sim/gcm/gcm_tb.cpp,$(L),$(BUILD)/sim/libgcmref.a)))
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,splice,axis_splice,$(RTL_SPLICE),sim/unit/splice_tb.cpp,$(L),)))
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,hdrcap,axis_hdr_capture,$(RTL_HDRCAP),sim/unit/hdrcap_tb.cpp,$(L),)))
+$(eval $(call VTB,hdrparse,hdr_parse,$(RTL_HDRPARSE),sim/unit/hdrparse_tb.cpp,,$(BUILD)/sim/libsimcommon.a))
+# (here, not on the `all:` line above: make expands a rule's prerequisites as it
+# reads it, and VTBS was still empty there)
+all: $(VTBS)
 
 # --- C unit tests (cmocka) ---------------------------------------------------
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -68,10 +81,12 @@ unit-test: unit-build
 	@bash scripts/run-unit-tests.sh $(UNIT_TESTS)
 
 # --- checks ------------------------------------------------------------------
-LINT_TOPS = gcm_engine axis_splice axis_hdr_capture
+LINT_TOPS = gcm_engine axis_splice axis_hdr_capture hdr_parse
+LINT_NOLANES = hdr_parse
 lint: deps
 	@for T in $(LINT_TOPS); do for L in $(LANES_ALL); do \
-	  $(VERILATOR) --lint-only -Wall -GLANES=$$L rtl/*.v --top-module $$T || exit 1; done; done
+	  G=-GLANES=$$L; case " $(LINT_NOLANES) " in *" $$T "*) G=; [ $$L = 1 ] || continue;; esac; \
+	  $(VERILATOR) --lint-only -Wall $$G rtl/*.v --top-module $$T || exit 1; done; done
 	@echo "lint: verilator -Wall clean on rtl/ at LANES $(LANES_ALL)"
 
 test: all

@@ -65,13 +65,25 @@ module hdr_parse #(
   wire [7:0]  proto = v6 ? b(hdr_i, 20) : b(hdr_i, 23);
   wire [15:0] iplen = v6 ? be16(hdr_i, 18) + 16'd40 : be16(hdr_i, 16);
   wire [7:0]  l4    = v6 ? 8'd54 : 8'd34;
-  wire        udp   = (v4 || v6) && proto == 8'd17;
+  // Fix (scapy check, tests/vectors/gen_hdr_vectors.py): an IPv4 fragment with a
+  // non-zero offset carries no L4 header (RFC 791), so it is not UDP, ESP or IKE;
+  // its bytes at l4 are the middle of some datagram. ip_frag_o still marks it.
+  wire        later_frag = v4 && (ffrag[4:0] != 5'd0 || b(hdr_i, 21) != 8'd0);
+  wire        udp   = (v4 || v6) && !later_frag && proto == 8'd17;
   wire [15:0] dport = v6 ? be16(hdr_i, 56) : be16(hdr_i, 36);
   wire [15:0] sport = v6 ? be16(hdr_i, 54) : be16(hdr_i, 34);
   wire [31:0] marker = v6 ? be32(hdr_i, 62) : be32(hdr_i, 42);
   wire        natt  = udp && dport == 16'd4500;
-  wire        esp_udp = natt && marker != 32'd0;
-  wire        esp_ip  = (v4 || v6) && proto == 8'd50;
+  // Fix (scapy check): the marker must be inside the UDP datagram (UDP length,
+  // RFC 768), not read from what follows it (Ethernet padding, or zeros past the
+  // frame). A NAT-keepalive (RFC 3948 2.3: one byte, 0xFF) was taken for ESP with
+  // SPI 0xFF000000. As Linux's xfrm4_udp_encap_rcv: ESP needs more than 8 bytes of
+  // payload and a non-zero marker; IKE the 4-byte zero marker (RFC 3948 2.2);
+  // anything else on 4500 is neither.
+  wire [15:0] ulen  = v6 ? be16(hdr_i, 58) : be16(hdr_i, 38);
+  wire        esp_udp = natt && ulen > 16'd16 && marker != 32'd0;
+  wire        ike_udp = natt && ulen >= 16'd12 && marker == 32'd0;
+  wire        esp_ip  = (v4 || v6) && !later_frag && proto == 8'd50;
   wire [7:0]  espoff = l4 + (esp_udp ? 8'd8 : 8'd0);
   // ESP header and IV: at one of four offsets
   wire [127:0] esp16 = !v6 ? (esp_udp ? hdr_i[8*42 +: 128] : hdr_i[8*34 +: 128])
@@ -109,7 +121,7 @@ module hdr_parse #(
     esp_spi_o   <= {esp16[7:0], esp16[15:8], esp16[23:16], esp16[31:24]};
     esp_seq_o   <= {esp16[39:32], esp16[47:40], esp16[55:48], esp16[63:56]};
     for (i = 0; i < 8; i = i + 1) esp_iv_o[63-8*i -: 8] <= esp16[64+8*i +: 8];
-    is_ike_o    <= udp && (dport == 16'd500 || (natt && marker == 32'd0));
+    is_ike_o    <= udp && (dport == 16'd500 || ike_udp);
     short_o     <= (v4 || v6) && hdr_len_i < hdr_need;
   end
 endmodule

@@ -50,19 +50,9 @@ SRL_RE = re.compile(r"^SRL(C)?(16|32)E?(_1)?$")
 LUTRAM_RE = re.compile(r"^RAM(\d+)X(\d+)(S|D|SW|DR8)(_1)?$|^RAM(32|64)M(16|8)?$")
 FF_RE = re.compile(r"^(FD[A-Z]*|LD[A-Z]*)(_1)?$")
 BOUNDARY_RE = re.compile(r"^(RAMB\d+\w*|FIFO\d+\w*|URAM\d+\w*|DSP48\w*|DSP58\w*|MULT18X18\w*)$")
-YOSYS_SEQ_RE = re.compile(r"^\$(_?(S|A|ALD|DFFSR|D)?DFF|_?DLATCH|_SR_|dff|adff|sdff|aldff|dlatch|sr$|ff$)",
-                          re.I)
+# Yosys' own flip-flop and latch cells, should any survive mapping
+YOSYS_SEQ_RE = re.compile(r"^\$(_(S?DFF|ALDFF|DLATCH|SR_|FF_)|(a|s|al)?dff|dffsr|dlatch|sr$|ff$)")
 YOSYS_MEM_RE = re.compile(r"^\$mem")
-
-# LUTs a LUTRAM primitive occupies (for the summary's lutram_luts)
-LUTRAM_LUTS = {
-    "RAM16X1S": 1, "RAM32X1S": 1, "RAM64X1S": 1, "RAM128X1S": 2, "RAM256X1S": 4,
-    "RAM512X1S": 8, "RAM16X2S": 2, "RAM32X2S": 2, "RAM64X2S": 2, "RAM16X4S": 4,
-    "RAM32X4S": 4, "RAM16X8S": 8, "RAM32X8S": 8, "RAM16X1D": 2, "RAM32X1D": 2,
-    "RAM64X1D": 2, "RAM128X1D": 4, "RAM256X1D": 8, "RAM32M": 4, "RAM64M": 4,
-    "RAM32M16": 8, "RAM64M8": 8, "RAM32X16DR8": 8, "RAM64X8SW": 8,
-}
-
 
 def classify(ctype):
     """Kind of a cell type: lut mux carry buf const ff boundary lutram srl cfglut unknown."""
@@ -174,7 +164,7 @@ def pick_top(modules, want):
     sys.exit("lut_depth: cannot tell the top module (%s); use --top" % ", ".join(sorted(modules)))
 
 
-def analyse(netlist, top=None, max_path=20, to=None, list_n=0):
+def analyse(netlist, top=None, max_path=20, to=None, list_n=0, kinds=None, count_all=False):
     modules = netlist.get("modules", {})
     top = pick_top(modules, top)
     mod = modules[top]
@@ -227,8 +217,6 @@ def analyse(netlist, top=None, max_path=20, to=None, list_n=0):
         cell_src.append(clean_src(c.get("attributes", {}).get("src", "")))
         type_count[ctype] += 1
         kind = classify(ctype)
-        if kind == "unknown" and ctype in sub_modules:
-            kind = "unknown"
         conn = c.get("connections", {})
         pdir = c.get("port_directions", {})
         if not pdir:
@@ -245,7 +233,7 @@ def analyse(netlist, top=None, max_path=20, to=None, list_n=0):
         if kind in ("lut", "mux", "buf", "unknown") or (kind == "carry" and ctype not in ("CARRY4", "CARRY8")):
             if kind == "unknown":
                 unknown[ctype] += 1
-            lev = 1 if kind in ("lut", "unknown") else 0
+            lev = 1 if kind in ("lut", "unknown") or count_all else 0
             car = 1 if kind == "carry" else 0
             in_bits = [b for p in ins for b in conn.get(p, []) if not isinstance(b, str)]
             for p in outs:
@@ -259,7 +247,7 @@ def analyse(netlist, top=None, max_path=20, to=None, list_n=0):
                 if not isinstance(s, str) and not isinstance(o, str):
                     per_out[o].append(s)
             for o, srcs in per_out.items():
-                fanin[o].append((idx, srcs, 0, 1))
+                fanin[o].append((idx, srcs, 1 if count_all else 0, 1))
             continue
         # sequential-ish: ff, boundary, lutram, srl, cfglut
         for p in ins:
@@ -416,6 +404,8 @@ def analyse(netlist, top=None, max_path=20, to=None, list_n=0):
             if v is None:
                 continue
             cat = "%s2%s" % (cls, ekind)
+            if kinds and cat not in kinds:
+                continue
             if cat not in worst or v > worst[cat][0]:
                 worst[cat] = (v, bit, cidx, port)
             if list_n:
@@ -442,7 +432,7 @@ def analyse(netlist, top=None, max_path=20, to=None, list_n=0):
         path = []
         levels = 0
         for cidx, ob in steps:
-            if classify(cell_types[cidx]) in ("lut", "unknown", "lutram", "srl", "cfglut"):
+            if count_all or classify(cell_types[cidx]) in ("lut", "unknown", "lutram", "srl", "cfglut"):
                 levels += 1
             d = cell_desc(cidx)
             d["net"] = net(ob)
@@ -661,6 +651,11 @@ def main():
     ap.add_argument("--max-path", type=int, default=20, help="cells of the worst path to list (default 20)")
     ap.add_argument("--to", metavar="REGEX",
                     help="only paths ending at a register (named by its output net) or output port matching REGEX")
+    ap.add_argument("--kind", action="append", choices=("reg2reg", "in2reg", "reg2out", "in2out"),
+                    help="only paths of this kind (repeatable); default all")
+    ap.add_argument("--count-all", action="store_true",
+                    help="count every combinational cell (MUXF, CARRY, buffers too) as a level; "
+                         "to compare with Yosys' ltp")
     ap.add_argument("--worst", type=int, default=0, metavar="N",
                     help="also list the N worst end points (one line each)")
     a = ap.parse_args()
@@ -669,7 +664,7 @@ def main():
             netlist = json.load(f)
     except (OSError, ValueError) as e:
         sys.exit("lut_depth: cannot read %s: %s" % (a.netlist, e))
-    r = analyse(netlist, a.top, a.max_path, a.to, a.worst)
+    r = analyse(netlist, a.top, a.max_path, a.to, a.worst, a.kind, a.count_all)
     for w in r["warnings"]:
         print("lut_depth: warning: " + w, file=sys.stderr)
     if a.json:

@@ -13,10 +13,15 @@
 #             random packets checked byte by byte, with and without back-pressure
 #   hdrcap    axis_hdr_capture: random frames up to jumbo pass unchanged, each with
 #             its first 96 bytes beside it
+#   hdrparse  hdr_parse against scapy: 3,000 frames of the run's seed from
+#             tests/vectors/gen_hdr_vectors.py (in $BUILD/vectors/), every field
+#             checked against what scapy dissects (python: $NICSEC_PYTHON, or
+#             /usr/bin/python3, Debian's, which has python3-scapy)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 CAVP_DIR=${NICSEC_CAVP_DIR:-/usr/lib/python3/dist-packages/cryptography_vectors/ciphers/AES/GCM}
+PYTHON=${NICSEC_PYTHON:-/usr/bin/python3}
 SEED=${NICSEC_SEED:-$(date +%s)}
 
 passed=0
@@ -54,6 +59,14 @@ for L in 1 2 4; do
 	suite "hdrcap LANES=$L" "$BUILD/hdrcap_l$L/hdrcap-tb" 5000 0 "$SEED"
 	suite "hdrcap LANES=$L stalls" "$BUILD/hdrcap_l$L/hdrcap-tb" 20000 30 "$SEED"
 done
+
+hdrparse() {
+	mkdir -p "$BUILD/vectors" &&
+		"$PYTHON" tests/vectors/gen_hdr_vectors.py "$BUILD/vectors/hdr.pcap" \
+			"$BUILD/vectors/hdr.expect" --seed "$SEED" &&
+		"$BUILD/hdrparse/hdrparse-tb" "$BUILD/vectors/hdr.pcap" "$BUILD/vectors/hdr.expect"
+}
+suite hdrparse hdrparse
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
