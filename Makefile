@@ -58,12 +58,22 @@ endef
 RTL_SPLICE = rtl/axis_splice.v
 RTL_HDRCAP = rtl/axis_hdr_capture.v rtl/sync_fifo.v
 RTL_HDRPARSE = rtl/hdr_parse.v
+RTL_REPLAY = rtl/replay_window.v rtl/ram_sdp.v
+RTL_SPD = rtl/spd_lookup.v
+RTL_COUNTER = rtl/rmw_counter.v rtl/ram_sdp.v
+RTL_ENCAP = rtl/esp_encap.v rtl/esp_outer_hdr.v rtl/axis_splice.v $(RTL_GCM)
 VTBS = $(foreach L,$(LANES_ALL),$(BUILD)/gcm_l$(L)/gcm-tb $(BUILD)/splice_l$(L)/splice-tb \
-         $(BUILD)/hdrcap_l$(L)/hdrcap-tb) $(BUILD)/hdrparse/hdrparse-tb
+         $(BUILD)/hdrcap_l$(L)/hdrcap-tb) $(BUILD)/hdrparse/hdrparse-tb \
+       $(BUILD)/replay/replay-tb $(BUILD)/spd/spd-tb $(BUILD)/counter/counter-tb \
+       $(BUILD)/encap_l1/encap-tb $(BUILD)/encap_l4/encap-tb
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,gcm,gcm_engine,$(RTL_GCM),sim/gcm/gcm_tb.cpp,$(L),$(BUILD)/sim/libgcmref.a)))
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,splice,axis_splice,$(RTL_SPLICE),sim/unit/splice_tb.cpp,$(L),)))
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,hdrcap,axis_hdr_capture,$(RTL_HDRCAP),sim/unit/hdrcap_tb.cpp,$(L),)))
 $(eval $(call VTB,hdrparse,hdr_parse,$(RTL_HDRPARSE),sim/unit/hdrparse_tb.cpp,,$(BUILD)/sim/libsimcommon.a))
+$(eval $(call VTB,replay,replay_window,$(RTL_REPLAY),sim/unit/replay_tb.cpp,,))
+$(eval $(call VTB,spd,spd_lookup,$(RTL_SPD),sim/unit/spd_tb.cpp,,))
+$(eval $(call VTB,counter,rmw_counter,$(RTL_COUNTER),sim/unit/counter_tb.cpp,,))
+$(foreach L,1 4,$(eval $(call VTB,encap,esp_encap,$(RTL_ENCAP),sim/unit/encap_tb.cpp,$(L),$(BUILD)/sim/libsimcommon.a)))
 # (here, not on the `all:` line above: make expands a rule's prerequisites as it
 # reads it, and VTBS was still empty there)
 all: $(VTBS)
@@ -81,8 +91,9 @@ unit-test: unit-build
 	@bash scripts/run-unit-tests.sh $(UNIT_TESTS)
 
 # --- checks ------------------------------------------------------------------
-LINT_TOPS = gcm_engine axis_splice axis_hdr_capture hdr_parse
-LINT_NOLANES = hdr_parse
+LINT_TOPS = gcm_engine axis_splice axis_hdr_capture hdr_parse replay_window spd_lookup \
+            rmw_counter esp_encap
+LINT_NOLANES = hdr_parse replay_window spd_lookup rmw_counter
 lint: deps
 	@for T in $(LINT_TOPS); do for L in $(LANES_ALL); do \
 	  G=-GLANES=$$L; case " $(LINT_NOLANES) " in *" $$T "*) G=; [ $$L = 1 ] || continue;; esac; \
@@ -93,10 +104,10 @@ test: all
 	@bash scripts/run-tests.sh
 
 bench: all
-	@bash scripts/bench.sh
+	@RTL_FILES="$(RTL_GCM)" bash scripts/bench.sh
 
 synth: deps
-	@bash scripts/synth.sh
+	@RTL_FILES="$(RTL_GCM)" bash scripts/synth.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -7,7 +7,8 @@
 #                            of 64..9000 bytes back to back, each under another key
 #   rtl.gcm.latency_cycles   first input beat to first output beat
 #   synth.gcm.*              Yosys synth_xilinx of the engine at LANES=1 (make synth),
-#                            rerun here when rtl/ is newer than the last synthesis
+#                            rerun here when one of the engine's files ($RTL_FILES,
+#                            from the Makefile) is newer than the last synthesis
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -22,8 +23,12 @@ for L in 1 2 4; do
 done
 
 synth=$BUILD/synth/bench-synth.json
-if [ ! -f "$synth" ] || [ -n "$(find rtl -newer "$synth" -name '*.v' | head -n 1)" ]; then
-	echo "rtl/ changed since the last synthesis: running make synth"
+stale=
+for f in ${RTL_FILES:?run me from make bench}; do
+	[ -f "$synth" ] && [ ! "$f" -nt "$synth" ] || stale=$f
+done
+if [ -n "$stale" ]; then
+	echo "no synthesis results, or $stale changed since: running make synth (~25 min)"
 	bash scripts/synth.sh
 fi
 frags+=("$synth")

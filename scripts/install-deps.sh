@@ -18,6 +18,7 @@ PACKAGES="
 	python3
 	python3-cryptography-vectors
 	python3-scapy
+	python3-cryptography
 "
 
 missing=()

@@ -13,6 +13,10 @@
 #             random packets checked byte by byte, with and without back-pressure
 #   hdrcap    axis_hdr_capture: random frames up to jumbo pass unchanged, each with
 #             its first 96 bytes beside it
+#   replay    replay_window against RFC 4303 Appendix A (bitmap shift, ESN inference)
+#   spd       spd_lookup against a first-match scan of the same rules
+#   counter   rmw_counter: adds every cycle, colliding, against a plain array
+#   encap     esp_encap: ESP frames checked by python3-cryptography and scapy
 #   hdrparse  hdr_parse against scapy: 3,000 frames of the run's seed from
 #             tests/vectors/gen_hdr_vectors.py (in $BUILD/vectors/), every field
 #             checked against what scapy dissects (python: $NICSEC_PYTHON, or
@@ -67,6 +71,20 @@ hdrparse() {
 		"$BUILD/hdrparse/hdrparse-tb" "$BUILD/vectors/hdr.pcap" "$BUILD/vectors/hdr.expect"
 }
 suite hdrparse hdrparse
+suite replay "$BUILD/replay/replay-tb" 100000 "$SEED"
+suite spd "$BUILD/spd/spd-tb" 100000 "$SEED"
+suite counter "$BUILD/counter/counter-tb" 200000 "$SEED"
+
+# esp_encap: random SAs and frames through the RTL, every ESP frame checked by
+# python3-cryptography and scapy
+encap() {
+	local L=$1 stall=$2 dir=$BUILD/vectors/encap_l$1
+	mkdir -p "$dir" &&
+		"$BUILD/encap_l$L/encap-tb" "$dir/lan.pcap" "$dir/wan.pcap" "$dir/sas.txt" 1500 "$stall" "$SEED" &&
+		"$PYTHON" tests/esp/check_encap.py "$dir/lan.pcap" "$dir/wan.pcap" "$dir/sas.txt"
+}
+suite "encap LANES=1" encap 1 0
+suite "encap LANES=4 stalls" encap 4 30
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
