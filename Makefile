@@ -8,8 +8,10 @@ CXX      ?= c++
 CFLAGS   ?= -O2 -g -Wall -Wextra -Werror=implicit-function-declaration
 VERILATOR ?= verilator
 VFLAGS    = -Wall -Wno-DECLFILENAME --x-assign fast --x-initial fast -O3
-# Parameters of the stream modules (a bench built with a LANES value gets them)
-VGFLAGS   = -GUSER_W=16
+# Parameters a bench sets on its top module, by bench name
+gcm_VG    = -GUSER_W=16
+splice_VG = -GUSER_W=16
+hdrcap_VG = -GUSER_W=16
 export BUILD
 
 RTL_GCM = rtl/gcm_engine.v rtl/gcm_front.v rtl/aes_pipe.v rtl/aes_round.v \
@@ -43,13 +45,13 @@ $(BUILD)/sim/libsimcommon.a: sim/common/pcap.c sim/common/pcap.h
 
 # A Verilator test bench: $(1) name, $(2) top module, $(3) RTL files, $(4) C++ bench,
 # $(5) LANES, $(6) extra link inputs. Builds $(BUILD)/$(1)_l$(5)/$(1)-tb; with $(5)
-# empty, for a module without LANES (nor VGFLAGS), $(BUILD)/$(1)/$(1)-tb.
+# empty, for a module without LANES, $(BUILD)/$(1)/$(1)-tb. $(1)_VG: more -G flags.
 define VTB
 $(BUILD)/$(1)$(if $(5),_l$(5))/$(1)-tb: $(3) $(4) $(6) sim/unit/tb_util.h
 	@mkdir -p $(BUILD)/$(1)$(if $(5),_l$(5))
 	@echo "VERILATE $(2)$(if $(5), LANES=$(5))"
 	@$(VERILATOR) $(VFLAGS) --cc --exe --build -j 2 --top-module $(2) \
-	  $(if $(5),$(VGFLAGS) -GLANES=$(5)) -Mdir $(BUILD)/$(1)$(if $(5),_l$(5)) -o $(1)-tb \
+	  $($(1)_VG) $(if $(5),-GLANES=$(5)) -Mdir $(BUILD)/$(1)$(if $(5),_l$(5)) -o $(1)-tb \
 	  -CFLAGS "-O2 -I$(CURDIR)/sim/gcm -I$(CURDIR)/sim/common -I$(CURDIR)/sim/unit $(if $(5),-DLANES=$(5))" \
 	  -LDFLAGS "$(abspath $(6)) -lcrypto" \
 	  $(3) $(CURDIR)/$(4) >$(BUILD)/$(1)$(if $(5),_l$(5)).log 2>&1 \

@@ -9,11 +9,13 @@
 // after them; the rest up to tlast is discarded). With its last beat: s_tail and
 // s_tail_len (bytes put behind), s_tuser (goes out on the last output beat).
 //
-// Each cycle appends one chunk (a slice of the header, one input beat's kept
-// bytes, or the tail) to an accumulator of fewer than BEAT bytes and sends a beat
-// when BEAT bytes are there, so the output runs at one beat a cycle; a packet
-// costs one extra cycle only when its last chunk overflows a beat. An output
-// packet with no bytes is one beat with tkeep 0.
+// Each cycle appends to an accumulator of fewer than BEAT bytes one chunk: the
+// next BEAT bytes of the header (or all that is left of it, when less than two
+// beats, so a header's part-filled beat costs no cycle of its own), or one input
+// beat's kept bytes (with the tail behind them on the last beat, when both fit),
+// or the tail alone. A beat goes out when BEAT bytes are there, so the output
+// runs at one beat a cycle. An output packet with no bytes is one beat with
+// tkeep 0.
 `default_nettype none
 
 module axis_splice #(
@@ -46,6 +48,8 @@ module axis_splice #(
   localparam B   = 16 * LANES;            // bytes a beat
   localparam BW  = 8 * B;
   localparam CW  = $clog2(B + 1);         // a byte count 0..B
+  localparam [31:0] B2_32 = 2 * B;
+  localparam [CW+1:0] B2 = B2_32[CW+1:0];
 
   localparam PH_IDLE = 3'd0, PH_HDR = 3'd1, PH_BODY = 3'd2, PH_TAIL = 3'd3, PH_FLUSH = 3'd4;
   reg [2:0] phase;
@@ -63,21 +67,35 @@ module axis_splice #(
 
   // A packet starts in the cycle its first beat shows, from the s_* fields, so
   // packets follow each other with no idle cycle.
+  // A header shorter than a beat is simply where the accumulator starts.
   wire        start     = (phase == PH_IDLE) && s_tvalid;
-  wire [2:0]  cur_phase = !start ? phase : (s_hdr_len != 8'd0) ? PH_HDR : PH_BODY;
+  wire        hdr_small = s_hdr_len < B[7:0];
+  wire [2:0]  cur_phase = !start ? phase : hdr_small ? PH_BODY : PH_HDR;
+  reg [BW-1:0] start_acc;
+  reg [2*BW-1:0] start_hdr;
+  integer c;
+  always @* begin
+    start_hdr = hdr_slice(s_hdr, 8'd0);
+    for (c = 0; c < B; c = c + 1)
+      start_acc[8*c +: 8] = (hdr_small && s_hdr_len > c[7:0]) ? start_hdr[8*c +: 8] : 8'd0;
+  end
   wire [8*HDR_MAX-1:0] cur_hdr = start ? s_hdr : hdr;
   wire [7:0]  cur_hdr_len = start ? s_hdr_len : hdr_len;
   wire [7:0]  cur_hdr_pos = start ? 8'd0 : hdr_pos;
   wire [15:0] cur_drop  = start ? s_drop : drop;
   wire [15:0] cur_keep  = start ? s_keep : keep;
-  wire [BW-1:0] cur_acc = start ? {BW{1'b0}} : acc;
-  wire [CW-1:0] cur_acc_n = start ? {CW{1'b0}} : acc_n;
+  wire [BW-1:0] cur_acc = start ? start_acc : acc;
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [15:0]   start_n = {8'd0, hdr_small ? s_hdr_len : 8'd0};
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [CW-1:0] cur_acc_n = start ? start_n[CW-1:0] : acc_n;
 
   // --- the chunk this cycle ------------------------------------------------------
   // Header: the next B bytes of it. Body: this beat's bytes in [drop, drop+keep),
   // moved down to byte 0. Tail: all of it.
   wire [7:0]  hdr_left  = cur_hdr_len - cur_hdr_pos;
-  wire [7:0]  hdr_step  = (hdr_left > B[7:0]) ? B[7:0] : hdr_left;
+  wire        hdr_ends  = {1'b0, hdr_left} < 9'd2 * B[8:0];   // the rest goes now
+  wire [7:0]  hdr_step  = hdr_ends ? hdr_left : B[7:0];
   wire [15:0] beat_len  = {8'd0, keep_len(s_tkeep)};
   wire [15:0] body_lo   = (cur_drop < beat_len) ? cur_drop : beat_len;
   wire [15:0] body_av   = beat_len - body_lo;
@@ -85,6 +103,9 @@ module axis_splice #(
 
   reg  [BW-1:0] chunk;
   reg  [CW:0]   chunk_n;
+  wire [CW+1:0] with_tail = {2'b00, cur_acc_n} + {1'b0, body_n[CW:0]} + {{(CW-3){1'b0}}, s_tail_len};
+  wire          merge_tail = cur_phase == PH_BODY && s_tvalid && s_tlast && s_tail_len != 5'd0
+                             && with_tail < B2;
   reg           chunk_last;   // the packet's final chunk
   reg           take_input;   // this chunk consumes the input beat
   always @* begin
@@ -93,15 +114,12 @@ module axis_splice #(
     chunk_last = 1'b0;
     take_input = 1'b0;
     case (cur_phase)
-      PH_HDR: begin
-        chunk = hdr_slice(cur_hdr, cur_hdr_pos);
-        chunk_n = hdr_step[CW:0];
-      end
+      PH_HDR: ;   // the header goes straight into `joined` below
       PH_BODY: if (s_tvalid) begin
         chunk = s_tdata >> {body_lo[CW-1:0], 3'b000};
         chunk_n = body_n[CW:0];
         take_input = 1'b1;
-        chunk_last = s_tlast && s_tail_len == 5'd0;
+        chunk_last = s_tlast && (s_tail_len == 5'd0 || merge_tail);
       end
       PH_TAIL: begin
         chunk[8*TAIL_MAX-1:0] = tail;
@@ -115,13 +133,35 @@ module axis_splice #(
   // --- append the chunk behind the accumulator ------------------------------------
   // Bytes past chunk_n are cleared: they land where the next accumulator starts.
   reg [BW-1:0] chunk_clean;
-  integer c;
   always @* begin
     for (c = 0; c < B; c = c + 1)
       chunk_clean[8*c +: 8] = (chunk_n > c[CW:0]) ? chunk[8*c +: 8] : 8'd0;
   end
-  wire [2*BW-1:0] joined   = {{BW{1'b0}}, cur_acc} | ({{BW{1'b0}}, chunk_clean} << {cur_acc_n, 3'b000});
-  wire [CW+1:0]   joined_n = {2'b00, cur_acc_n} + {1'b0, chunk_n};
+  // The header's bytes: the accumulator is empty while they go (they come first,
+  // and only whole beats of them leave), so up to two beats' worth fit.
+  reg [2*BW-1:0] hdr_bytes;
+  always @* begin
+    hdr_bytes = hdr_slice(cur_hdr, cur_hdr_pos);
+    for (c = 0; c < 2 * B; c = c + 1)
+      if (hdr_step <= c[7:0]) hdr_bytes[8*c +: 8] = 8'd0;
+  end
+  // The tail behind the last input beat's bytes, when it is merged into that cycle
+  reg [8*TAIL_MAX-1:0] tail_clean;
+  always @* begin
+    for (c = 0; c < TAIL_MAX; c = c + 1)
+      tail_clean[8*c +: 8] = (s_tail_len > c[4:0]) ? s_tail[8*c +: 8] : 8'd0;
+  end
+  wire [2*BW-1:0] tail_at = merge_tail ?
+      {{(2*BW-8*TAIL_MAX){1'b0}}, tail_clean} << {cur_acc_n + body_n[CW-1:0], 3'b000} : {2*BW{1'b0}};
+  wire [2*BW-1:0] joined   = (cur_phase == PH_HDR) ? hdr_bytes
+                           : ({{BW{1'b0}}, cur_acc} | ({{BW{1'b0}}, chunk_clean} << {cur_acc_n, 3'b000})
+                              | tail_at);
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [15:0]     hdr_step16 = {8'd0, hdr_step};   // hdr_step < 2B fits CW+2 bits
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [CW+1:0]   joined_n = (cur_phase == PH_HDR) ? hdr_step16[CW+1:0]
+                           : (cur_phase == PH_BODY && merge_tail) ? with_tail
+                           : {2'b00, cur_acc_n} + {1'b0, chunk_n};
   wire            full     = joined_n >= B[CW+1:0];
   wire            active   = (cur_phase == PH_HDR) || (cur_phase == PH_TAIL) ||
                              (cur_phase == PH_BODY && s_tvalid);
@@ -137,11 +177,11 @@ module axis_splice #(
   endfunction
 
   /* verilator lint_off UNUSEDSIGNAL */
-  function automatic [BW-1:0] hdr_slice(input [8*HDR_MAX-1:0] h, input [7:0] pos);
-    reg [8*HDR_MAX+BW-1:0] wide;
+  function automatic [2*BW-1:0] hdr_slice(input [8*HDR_MAX-1:0] h, input [7:0] pos);
+    reg [8*HDR_MAX+2*BW-1:0] wide;
     begin
-      wide = {{BW{1'b0}}, h} >> {pos, 3'b000};
-      hdr_slice = wide[BW-1:0];
+      wide = {{2*BW{1'b0}}, h} >> {pos, 3'b000};
+      hdr_slice = wide[2*BW-1:0];
     end
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
@@ -164,15 +204,15 @@ module axis_splice #(
         hdr_pos <= 8'd0;
         drop    <= s_drop;
         keep    <= s_keep;
-        acc     <= {BW{1'b0}};
-        acc_n   <= 0;
+        acc     <= cur_acc;
+        acc_n   <= cur_acc_n;
         phase   <= cur_phase;
       end
 
       if (step) begin
         if (cur_phase == PH_HDR) begin
           hdr_pos <= cur_hdr_pos + hdr_step;
-          if (hdr_left <= B[7:0]) phase <= PH_BODY;
+          if (hdr_ends) phase <= PH_BODY;
         end
         if (take_input) begin
           drop <= cur_drop - body_lo;
@@ -181,7 +221,7 @@ module axis_splice #(
             tail     <= s_tail;
             tail_len <= s_tail_len;
             user     <= s_tuser;
-            if (s_tail_len != 5'd0) phase <= PH_TAIL;
+            if (s_tail_len != 5'd0 && !merge_tail) phase <= PH_TAIL;
           end
         end
         if (full || chunk_last) begin
