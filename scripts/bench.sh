@@ -6,6 +6,8 @@
 #   rtl.gcm.bits_per_cycle   text bits through the GCM engine per clock, messages
 #                            of 64..9000 bytes back to back, each under another key
 #   rtl.gcm.latency_cycles   first input beat to first output beat
+#   rtl.esp.encap.*          outbound ESP: bits a cycle on the LAN and WAN sides and
+#                            packets a cycle, frames of 64..9000 bytes and IMIX
 #   synth.gcm.*              Yosys synth_xilinx of the engine at LANES=1 (make synth),
 #                            rerun here when one of the engine's files ($RTL_FILES,
 #                            from the Makefile) is newer than the last synthesis
@@ -19,6 +21,11 @@ frags=()
 for L in 1 2 4; do
 	"$BUILD/gcm_l$L/gcm-tb" --bench --json "$out/gcm_l$L.json"
 	frags+=("$out/gcm_l$L.json")
+	echo
+done
+for L in 1 4; do
+	"$BUILD/encap_l$L/encap-tb" --bench "$out/encap_l$L.json"
+	frags+=("$out/encap_l$L.json")
 	echo
 done
 
