@@ -9,7 +9,6 @@
  */
 #define _POSIX_C_SOURCE 200809L	/* mkdtemp() */
 
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,8 +21,8 @@
 #include <cmocka.h>
 
 #include "cavp.h"
+#include "scratch.h"
 
-static char tmpdir[256];
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -510,38 +509,6 @@ test_small_err_buffer(void **state)
 
 /* ---- main --------------------------------------------------------------- */
 
-static int
-make_tmpdir(void **state)
-{
-	const char *t = getenv("TMPDIR");
-
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/nicsec-cavp-XXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-/* tmpdir holds only the flat files written above. */
-static int
-remove_tmpdir(void **state)
-{
-	char path[600];
-	struct dirent *d;
-	DIR *dir;
-
-	(void)state;
-	if ((dir = opendir(tmpdir)) == NULL)
-		return -1;
-	while ((d = readdir(dir)) != NULL) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, d->d_name);
-		unlink(path);
-	}
-	closedir(dir);
-	return rmdir(tmpdir);
-}
-
 int
 main(void)
 {
@@ -577,5 +544,5 @@ main(void)
 		    k, sizeof(test_cavp) / sizeof(test_cavp[0]));
 		return 1;
 	}
-	return cmocka_run_group_tests(test_cavp, make_tmpdir, remove_tmpdir);
+	return cmocka_run_group_tests(test_cavp, scratch_make, scratch_remove);
 }

@@ -13,7 +13,6 @@
  */
 #define _DEFAULT_SOURCE		/* mkdtemp(), getline() */
 
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,8 +25,8 @@
 #include <cmocka.h>
 
 #include "pcap.h"
+#include "scratch.h"
 
-static char tmpdir[256];
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -849,38 +848,6 @@ test_scapy_reads(void **state)
 
 /* ---- setup -------------------------------------------------------------- */
 
-static int
-make_tmpdir(void **state)
-{
-	const char *base = getenv("TMPDIR");
-
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_pcap.XXXXXX",
-	    base != NULL && *base != '\0' ? base : "/tmp");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-/* tmpdir holds only the flat files written above. */
-static int
-remove_tmpdir(void **state)
-{
-	char path[600];
-	struct dirent *d;
-	DIR *dir;
-
-	(void)state;
-	if ((dir = opendir(tmpdir)) == NULL)
-		return -1;
-	while ((d = readdir(dir)) != NULL) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, d->d_name);
-		unlink(path);
-	}
-	closedir(dir);
-	return rmdir(tmpdir);
-}
-
 int
 main(void)
 {
@@ -910,5 +877,5 @@ main(void)
 		    k, sizeof(tests) / sizeof(tests[0]));
 		return 1;
 	}
-	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+	return cmocka_run_group_tests(tests, scratch_make, scratch_remove);
 }

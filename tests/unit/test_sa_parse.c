@@ -29,8 +29,8 @@
 #include <cmocka.h>
 
 #include "sa_parse.h"
+#include "scratch.h"
 
-static char tmpdir[256];
 
 /* Keys: the key, then the 4-byte salt.  Test values, never used elsewhere. */
 #define K128	"0x00112233445566778899aabbccddeeffc0c1c2c3"
@@ -1040,35 +1040,6 @@ test_real_ip(void **state)
 
 /* ---- setup -------------------------------------------------------------- */
 
-static int
-make_tmpdir(void **state)
-{
-	const char *base = getenv("TMPDIR");
-
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_sa_parse.XXXXXX",
-	    base != NULL && *base != '\0' ? base : "/tmp");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-remove_tmpdir(void **state)
-{
-	static const char *const names[] = {
-		"bad.sa", "good.sa", "empty.sa", "many.sa", "dupspi.sa",
-		"dupspi_out.sa", "nul.sa", "bad2.sa",
-	};
-	char path[600];
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, names[i]);
-		unlink(path);
-	}
-	return rmdir(tmpdir);
-}
-
 int
 main(void)
 {
@@ -1107,5 +1078,5 @@ main(void)
 		    "%zu\n", k, sizeof(tests) / sizeof(tests[0]));
 		return 1;
 	}
-	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+	return cmocka_run_group_tests(tests, scratch_make, scratch_remove);
 }
