@@ -63,14 +63,17 @@ RTL_HDRPARSE = rtl/hdr_parse.v
 RTL_REPLAY = rtl/replay_window.v rtl/ram_sdp.v
 RTL_SPD = rtl/spd_lookup.v
 RTL_COUNTER = rtl/rmw_counter.v rtl/ram_sdp.v
+RTL_BYTECAP = rtl/axis_byte_capture.v
 RTL_ENCAP = rtl/esp_encap.v rtl/esp_outer_hdr.v rtl/axis_splice.v $(RTL_GCM)
 VTBS = $(foreach L,$(LANES_ALL),$(BUILD)/gcm_l$(L)/gcm-tb $(BUILD)/splice_l$(L)/splice-tb \
-         $(BUILD)/hdrcap_l$(L)/hdrcap-tb) $(BUILD)/hdrparse/hdrparse-tb \
+         $(BUILD)/hdrcap_l$(L)/hdrcap-tb $(BUILD)/bytecap_l$(L)/bytecap-tb) \
+       $(BUILD)/hdrparse/hdrparse-tb \
        $(BUILD)/replay/replay-tb $(BUILD)/spd/spd-tb $(BUILD)/counter/counter-tb \
        $(BUILD)/encap_l1/encap-tb $(BUILD)/encap_l4/encap-tb
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,gcm,gcm_engine,$(RTL_GCM),sim/gcm/gcm_tb.cpp,$(L),$(BUILD)/sim/libgcmref.a)))
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,splice,axis_splice,$(RTL_SPLICE),sim/unit/splice_tb.cpp,$(L),)))
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,hdrcap,axis_hdr_capture,$(RTL_HDRCAP),sim/unit/hdrcap_tb.cpp,$(L),)))
+$(foreach L,$(LANES_ALL),$(eval $(call VTB,bytecap,axis_byte_capture,$(RTL_BYTECAP),sim/unit/bytecap_tb.cpp,$(L),)))
 $(eval $(call VTB,hdrparse,hdr_parse,$(RTL_HDRPARSE),sim/unit/hdrparse_tb.cpp,,$(BUILD)/sim/libsimcommon.a))
 $(eval $(call VTB,replay,replay_window,$(RTL_REPLAY),sim/unit/replay_tb.cpp,,))
 $(eval $(call VTB,spd,spd_lookup,$(RTL_SPD),sim/unit/spd_tb.cpp,,))
@@ -93,7 +96,7 @@ unit-test: unit-build
 	@bash scripts/run-unit-tests.sh $(UNIT_TESTS)
 
 # --- checks ------------------------------------------------------------------
-LINT_TOPS = gcm_engine axis_splice axis_hdr_capture hdr_parse replay_window spd_lookup \
+LINT_TOPS = gcm_engine axis_splice axis_hdr_capture axis_byte_capture hdr_parse replay_window spd_lookup \
             rmw_counter esp_encap
 LINT_NOLANES = hdr_parse replay_window spd_lookup rmw_counter
 lint: deps

@@ -13,6 +13,8 @@
 #             random packets checked byte by byte, with and without back-pressure
 #   hdrcap    axis_hdr_capture: random frames up to jumbo pass unchanged, each with
 #             its first 96 bytes beside it
+#   bytecap   axis_byte_capture (the inbound ICV's capture): random packets, offsets
+#             and lengths, against the packet's own bytes
 #   replay    replay_window against RFC 4303 Appendix A (bitmap shift, ESN inference)
 #   spd       spd_lookup against a first-match scan of the same rules
 #   counter   rmw_counter: adds every cycle, colliding, against a plain array
@@ -62,6 +64,7 @@ for L in 1 2 4; do
 	suite "splice LANES=$L stalls" "$BUILD/splice_l$L/splice-tb" 20000 30 "$SEED"
 	suite "hdrcap LANES=$L" "$BUILD/hdrcap_l$L/hdrcap-tb" 5000 0 "$SEED"
 	suite "hdrcap LANES=$L stalls" "$BUILD/hdrcap_l$L/hdrcap-tb" 20000 30 "$SEED"
+	suite "bytecap LANES=$L" "$BUILD/bytecap_l$L/bytecap-tb" 20000 "$SEED"
 done
 
 hdrparse() {
