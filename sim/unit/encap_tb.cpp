@@ -114,7 +114,7 @@ struct Stats {
     bool stuck = false;
 };
 
-Stats run(Vesp_encap *t, std::vector<Sa> &sa, std::deque<Frame> todo, int stall,
+Stats run(Vesp_encap *t, std::vector<Sa> &sa, std::deque<Frame> waiting, int stall,
           std::mt19937_64 &rng, const Outputs &o)
 {
     auto tick = [&] { t->clk = 1; t->eval(); t->clk = 0; t->eval(); };
@@ -123,9 +123,9 @@ Stats run(Vesp_encap *t, std::vector<Sa> &sa, std::deque<Frame> todo, int stall,
     bool valid = false;
     Bytes out;
     uint64_t cycles = 0, idle = 0;
-    while (!todo.empty() || st.out < st.in) {
-        if (!valid && !todo.empty() && !chance(rng, stall / 2)) {
-            const Frame &fr = todo.front();
+    while (!waiting.empty() || st.out < st.in) {
+        if (!valid && !waiting.empty() && !chance(rng, stall / 2)) {
+            const Frame &fr = waiting.front();
             const Sa &s = sa[fr.sa];
             size_t nb = (fr.f.size() + kB - 1) / kB;
             size_t off = beat * kB;
@@ -169,7 +169,7 @@ Stats run(Vesp_encap *t, std::vector<Sa> &sa, std::deque<Frame> todo, int stall,
             }
         }
         if (acc) {
-            const Frame &fr = todo.front();
+            const Frame &fr = waiting.front();
             size_t nb = (fr.f.size() + kB - 1) / kB;
             if (st.in_beats++ == 0) st.first_in = cycles;
             valid = false;
@@ -184,7 +184,7 @@ Stats run(Vesp_encap *t, std::vector<Sa> &sa, std::deque<Frame> todo, int stall,
                 st.in_bytes += fr.f.size();
                 beat = 0;
                 st.in++;
-                todo.pop_front();
+                waiting.pop_front();
             }
         }
         tick();
@@ -313,19 +313,19 @@ int main(int argc, char **argv)
 
     if (bench_json) return bench(t, sa, rng, bench_json);
 
-    std::deque<Frame> todo;
+    std::deque<Frame> waiting;
     for (long n = 0; n < nframes; n++) {
         bool v6 = rng() % 2;
         int r = int(rng() % 10);
         int minlen = v6 ? 40 : 20;
         int len = r < 3 ? minlen + int(rng() % 60) : r < 9 ? minlen + int(rng() % 1480) : minlen + int(rng() % 8900);
-        todo.push_back(make_frame(rng, sa, int(rng() % sa.size()), v6, len));
+        waiting.push_back(make_frame(rng, sa, int(rng() % sa.size()), v6, len));
     }
     Outputs o;
     o.lan = lan;
     o.wan = wan;
     o.sas = sas;
-    Stats st = run(t, sa, todo, stall, rng, o);
+    Stats st = run(t, sa, waiting, stall, rng, o);
     pcap_close_write(lan, err, sizeof err);
     pcap_close_write(wan, err, sizeof err);
     fclose(sas);

@@ -27,12 +27,12 @@ int main(int argc, char **argv)
     int stall = argc > 2 ? atoi(argv[2]) : 30;
     std::mt19937_64 rng(argc > 3 ? strtoull(argv[3], nullptr, 0) : 1);
 
-    std::deque<Bytes> todo, sent;
+    std::deque<Bytes> waiting, sent;
     for (long i = 0; i < nframes; i++) {
         int r = int(rng() % 10);
         Bytes f(r < 4 ? 1 + rng() % 128 : r < 9 ? 1 + rng() % 1600 : 1 + rng() % 9600);
         for (auto &b : f) b = uint8_t(rng());
-        todo.push_back(f);
+        waiting.push_back(f);
     }
 
     auto *t = new Vaxis_hdr_capture;
@@ -45,9 +45,9 @@ int main(int argc, char **argv)
     Bytes out;
     long bad = 0, done = 0;
     uint64_t cycles = 0, idle = 0, beats_in = 0;
-    while (!todo.empty() || !sent.empty()) {
-        if (!valid && !todo.empty() && !chance(rng, stall / 2)) {
-            const Bytes &f = todo.front();
+    while (!waiting.empty() || !sent.empty()) {
+        if (!valid && !waiting.empty() && !chance(rng, stall / 2)) {
+            const Bytes &f = waiting.front();
             size_t nb = (f.size() + kB - 1) / kB;
             size_t off = beat * kB;
             int n = int(std::min<size_t>(kB, f.size() - off));
@@ -86,12 +86,12 @@ int main(int argc, char **argv)
             }
         }
         if (acc) {
-            const Bytes &f = todo.front();
+            const Bytes &f = waiting.front();
             size_t nb = (f.size() + kB - 1) / kB;
             valid = false;
             beats_in++;
             if (beat == 0) sent.push_back(f);
-            if (++beat == nb) { beat = 0; todo.pop_front(); }
+            if (++beat == nb) { beat = 0; waiting.pop_front(); }
         }
         t->clk = 1; t->eval(); t->clk = 0; t->eval();
         cycles++;

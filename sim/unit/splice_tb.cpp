@@ -53,7 +53,7 @@ int main(int argc, char **argv)
     std::mt19937_64 rng(argc > 3 ? strtoull(argv[3], nullptr, 0) : 1);
     auto pct = [&](int p) { return chance(rng, p); };
 
-    std::deque<Pkt> todo, sent;
+    std::deque<Pkt> waiting, sent;
     for (long i = 0; i < npkts; i++) {
         Pkt p;
         p.in.resize(rng() % 4 == 0 ? rng() % 40 : rng() % 2000);
@@ -65,7 +65,7 @@ int main(int argc, char **argv)
         p.drop = rng() % 3 == 0 ? 0 : unsigned(rng() % 100);
         p.keep = rng() % 3 == 0 ? 0xffff : unsigned(rng() % (p.in.size() + 20));
         p.user = unsigned(i & 0xff);
-        todo.push_back(p);
+        waiting.push_back(p);
     }
 
     Vaxis_splice *t = new Vaxis_splice;
@@ -78,9 +78,9 @@ int main(int argc, char **argv)
     Bytes out;
     long bad = 0, done = 0;
     uint64_t cycles = 0, idle = 0;
-    while (!todo.empty() || !sent.empty()) {
-        if (!valid && !todo.empty() && !pct(stall / 2)) {
-            const Pkt &p = todo.front();
+    while (!waiting.empty() || !sent.empty()) {
+        if (!valid && !waiting.empty() && !pct(stall / 2)) {
+            const Pkt &p = waiting.front();
             size_t nb = std::max<size_t>(1, (p.in.size() + kB - 1) / kB);
             size_t off = beat * kB;
             int n = int(std::min<size_t>(kB, p.in.size() - std::min(off, p.in.size())));
@@ -120,11 +120,11 @@ int main(int argc, char **argv)
             }
         }
         if (acc) {
-            const Pkt &p = todo.front();
+            const Pkt &p = waiting.front();
             size_t nb = std::max<size_t>(1, (p.in.size() + kB - 1) / kB);
             valid = false;
             if (beat == 0) sent.push_back(p);
-            if (++beat == nb) { beat = 0; todo.pop_front(); }
+            if (++beat == nb) { beat = 0; waiting.pop_front(); }
         }
         t->clk = 1; t->eval(); t->clk = 0; t->eval();
         cycles++;
