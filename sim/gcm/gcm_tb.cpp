@@ -28,6 +28,7 @@
 
 #include "cavp.h"
 #include "gcm_ref.h"
+#include "tb_util.h"
 
 #ifndef LANES
 #error "build with -DLANES=1, 2 or 4"
@@ -37,7 +38,6 @@ namespace {
 
 constexpr int kBeatBytes = 16 * LANES;
 constexpr int kKeySlots = 16;  // the engine's default KEY_SLOTS
-using Bytes = std::vector<uint8_t>;
 
 // One message and what the engine must make of it.
 struct Msg {
@@ -61,26 +61,6 @@ struct Msg {
 };
 
 // --- packing values into Verilator's port words ------------------------------
-// Block-order fields (nonce, AAD block, tag, key) put byte 0 in the top bits.
-template <typename W>
-void put_be(W &w, int bits, const uint8_t *p, int n)
-{
-    for (int i = 0; i < bits / 32; i++) w[i] = 0;
-    for (int i = 0; i < n; i++) {
-        int bit = bits - 8 * (i + 1);
-        w[bit / 32] |= uint32_t(p[i]) << (bit % 32);
-    }
-}
-
-template <typename W>
-void get_be(const W &w, int bits, uint8_t *p, int n)
-{
-    for (int i = 0; i < n; i++) {
-        int bit = bits - 8 * (i + 1);
-        p[i] = uint8_t(w[bit / 32] >> (bit % 32));
-    }
-}
-
 // Stream-order data puts byte 0 in bits [7:0].
 template <typename W>
 void put_le(W &w, const uint8_t *p, int n)

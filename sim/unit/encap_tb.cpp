@@ -53,15 +53,7 @@ std::string hexs(const uint8_t *p, size_t n)
     return s;
 }
 
-template <typename W> void put_be(W &w, int words, const uint8_t *p, int n)
-{
-    for (int i = 0; i < words; i++) w[i] = 0;
-    for (int i = 0; i < n; i++) {
-        int bit = 32 * words - 8 * (i + 1);
-        w[bit / 32] |= uint32_t(p[i]) << (bit % 32);
-    }
-}
-template <typename W> void put_addr(W &w, const uint8_t *a) { put_be(w, 4, a, 16); }
+template <typename W> void put_addr(W &w, const uint8_t *a) { put_be(w, 128, a, 16); }
 uint64_t mac48(const uint8_t *m)
 {
     uint64_t v = 0;
@@ -302,7 +294,7 @@ int main(int argc, char **argv)
         s.seq = s.esn && i % 4 == 1 ? 0xffffffffull - 20 : 1 + rng() % 1000;
         uint8_t k[32] = {};
         memcpy(k, s.key.data(), s.key.size());
-        put_be(t->key_data, 8, k, 32);
+        put_be(t->key_data, 256, k, 32);
         t->key_slot = s.idx;
         t->key_256 = s.key.size() == 32;
         t->key_valid = 1;

@@ -30,11 +30,7 @@ bool in_prefix(const Addr &a, const Addr &p, int plen, bool v6)
     return true;
 }
 
-template <typename W> void put_addr(W &w, const Addr &a)
-{
-    for (int i = 0; i < 4; i++) w[i] = 0;
-    for (int i = 0; i < 16; i++) w[(15 - i) / 4] |= uint32_t(a.b[i]) << (8 * ((15 - i) % 4));
-}
+template <typename W> void put_addr(W &w, const Addr &a) { put_be(w, 128, a.b, 16); }
 
 Addr random_addr(std::mt19937_64 &rng, bool v6)
 {
