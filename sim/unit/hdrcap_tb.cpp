@@ -36,9 +36,7 @@ int main(int argc, char **argv)
     }
 
     auto *t = new Vaxis_hdr_capture;
-    t->rst = 1;
-    for (int i = 0; i < 4; i++) { t->clk = 1; t->eval(); t->clk = 0; t->eval(); }
-    t->rst = 0;
+    reset(t);
 
     size_t beat = 0;
     bool valid = false;
@@ -93,7 +91,7 @@ int main(int argc, char **argv)
             if (beat == 0) sent.push_back(f);
             if (++beat == nb) { beat = 0; waiting.pop_front(); }
         }
-        t->clk = 1; t->eval(); t->clk = 0; t->eval();
+        tick(t);
         cycles++;
         idle = (acc || del) ? 0 : idle + 1;
         if (idle > 1000) { fprintf(stderr, "hdrcap LANES=%d: stuck\n", LANES); return 1; }

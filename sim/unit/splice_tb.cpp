@@ -69,9 +69,7 @@ int main(int argc, char **argv)
     }
 
     Vaxis_splice *t = new Vaxis_splice;
-    t->rst = 1;
-    for (int i = 0; i < 4; i++) { t->clk = 1; t->eval(); t->clk = 0; t->eval(); }
-    t->rst = 0;
+    reset(t);
 
     size_t beat = 0;
     bool valid = false;
@@ -126,7 +124,7 @@ int main(int argc, char **argv)
             if (beat == 0) sent.push_back(p);
             if (++beat == nb) { beat = 0; waiting.pop_front(); }
         }
-        t->clk = 1; t->eval(); t->clk = 0; t->eval();
+        tick(t);
         cycles++;
         idle = (acc || del) ? 0 : idle + 1;
         if (idle > 1000) { fprintf(stderr, "splice LANES=%d: stuck\n", LANES); return 1; }

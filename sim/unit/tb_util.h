@@ -40,6 +40,23 @@ template <typename W> void get_be(const W &w, int bits, uint8_t *p, int n)
     }
 }
 
+// One clock cycle of a Verilator model with a `clk` input.
+template <typename T> void tick(T *t)
+{
+    t->clk = 1;
+    t->eval();
+    t->clk = 0;
+    t->eval();
+}
+
+// Holds `rst` for four cycles.
+template <typename T> void reset(T *t)
+{
+    t->rst = 1;
+    for (int i = 0; i < 4; i++) tick(t);
+    t->rst = 0;
+}
+
 inline uint64_t keep_mask(int n) { return n >= 64 ? ~0ull : ((1ull << n) - 1); }
 
 inline bool chance(std::mt19937_64 &rng, int percent)
