@@ -12,6 +12,7 @@ VFLAGS    = -Wall -Wno-DECLFILENAME --x-assign fast --x-initial fast -O3
 gcm_VG    = -GUSER_W=16
 splice_VG = -GUSER_W=16
 hdrcap_VG = -GUSER_W=16
+counter2_VG = -GFIELDS=2
 export BUILD
 
 RTL_GCM = rtl/gcm_engine.v rtl/gcm_front.v rtl/aes_pipe.v rtl/aes_round.v \
@@ -68,7 +69,7 @@ RTL_ENCAP = rtl/esp_encap.v rtl/esp_outer_hdr.v rtl/axis_splice.v $(RTL_GCM)
 VTBS = $(foreach L,$(LANES_ALL),$(BUILD)/gcm_l$(L)/gcm-tb $(BUILD)/splice_l$(L)/splice-tb \
          $(BUILD)/hdrcap_l$(L)/hdrcap-tb $(BUILD)/bytecap_l$(L)/bytecap-tb) \
        $(BUILD)/hdrparse/hdrparse-tb \
-       $(BUILD)/replay/replay-tb $(BUILD)/spd/spd-tb $(BUILD)/counter/counter-tb \
+       $(BUILD)/replay/replay-tb $(BUILD)/spd/spd-tb $(BUILD)/counter/counter-tb $(BUILD)/counter2/counter2-tb \
        $(BUILD)/encap_l1/encap-tb $(BUILD)/encap_l4/encap-tb
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,gcm,gcm_engine,$(RTL_GCM),sim/gcm/gcm_tb.cpp,$(L),$(BUILD)/sim/libgcmref.a)))
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,splice,axis_splice,$(RTL_SPLICE),sim/unit/splice_tb.cpp,$(L),)))
@@ -78,6 +79,7 @@ $(eval $(call VTB,hdrparse,hdr_parse,$(RTL_HDRPARSE),sim/unit/hdrparse_tb.cpp,,$
 $(eval $(call VTB,replay,replay_window,$(RTL_REPLAY),sim/unit/replay_tb.cpp,,))
 $(eval $(call VTB,spd,spd_lookup,$(RTL_SPD),sim/unit/spd_tb.cpp,,))
 $(eval $(call VTB,counter,rmw_counter,$(RTL_COUNTER),sim/unit/counter_tb.cpp,,))
+$(eval $(call VTB,counter2,rmw_counter,$(RTL_COUNTER),sim/unit/counter_tb.cpp,,))
 $(foreach L,1 4,$(eval $(call VTB,encap,esp_encap,$(RTL_ENCAP),sim/unit/encap_tb.cpp,$(L),$(BUILD)/sim/libsimcommon.a)))
 # (here, not on the `all:` line above: make expands a rule's prerequisites as it
 # reads it, and VTBS was still empty there)

@@ -17,7 +17,8 @@
 #             and lengths, against the packet's own bytes
 #   replay    replay_window against RFC 4303 Appendix A (bitmap shift, ESN inference)
 #   spd       spd_lookup against a first-match scan of the same rules
-#   counter   rmw_counter: adds every cycle, colliding, against a plain array
+#   counter   rmw_counter: adds every cycle, colliding, some refused by limits,
+#             against a plain array; one field, and two (packets and bytes)
 #   encap     esp_encap: ESP frames checked by python3-cryptography and scapy
 #   hdrparse  hdr_parse against scapy: 3,000 frames of the run's seed from
 #             tests/vectors/gen_hdr_vectors.py (in $BUILD/vectors/), every field
@@ -77,6 +78,7 @@ suite hdrparse hdrparse
 suite replay "$BUILD/replay/replay-tb" 100000 "$SEED"
 suite spd "$BUILD/spd/spd-tb" 100000 "$SEED"
 suite counter "$BUILD/counter/counter-tb" 200000 "$SEED"
+suite "counter fields=2" "$BUILD/counter2/counter2-tb" 200000 "$SEED"
 
 # esp_encap: random SAs and frames through the RTL, every ESP frame checked by
 # python3-cryptography and scapy
