@@ -44,16 +44,21 @@ $(BUILD)/sim/libsimcommon.a: sim/common/pcap.c sim/common/pcap.h
 	$(CC) $(CFLAGS) -c -o $(BUILD)/sim/pcap.o sim/common/pcap.c
 	ar rcs $@ $(BUILD)/sim/pcap.o
 
+# The record layouts' Verilog and C views, generated from regmap/ (one source)
+GEN = $(BUILD)/gen/sa_record.vh $(BUILD)/gen/sa_record.h
+$(BUILD)/gen/sa_record.vh $(BUILD)/gen/sa_record.h &: regmap/sa_record.def scripts/gen_regmap.py
+	python3 scripts/gen_regmap.py regmap/sa_record.def $(BUILD)/gen
+
 # A Verilator test bench: $(1) name, $(2) top module, $(3) RTL files, $(4) C++ bench,
 # $(5) LANES, $(6) extra link inputs. Builds $(BUILD)/$(1)_l$(5)/$(1)-tb; with $(5)
 # empty, for a module without LANES, $(BUILD)/$(1)/$(1)-tb. $(1)_VG: more -G flags.
 define VTB
-$(BUILD)/$(1)$(if $(5),_l$(5))/$(1)-tb: $(3) $(4) $(6) sim/unit/tb_util.h
+$(BUILD)/$(1)$(if $(5),_l$(5))/$(1)-tb: $(3) $(4) $(6) sim/unit/tb_util.h $(GEN)
 	@mkdir -p $(BUILD)/$(1)$(if $(5),_l$(5))
 	@echo "VERILATE $(2)$(if $(5), LANES=$(5))"
 	@$(VERILATOR) $(VFLAGS) --cc --exe --build -j 2 --top-module $(2) \
-	  $($(1)_VG) $(if $(5),-GLANES=$(5)) -Mdir $(BUILD)/$(1)$(if $(5),_l$(5)) -o $(1)-tb \
-	  -CFLAGS "-O2 -I$(CURDIR)/sim/gcm -I$(CURDIR)/sim/common -I$(CURDIR)/sim/unit $(if $(5),-DLANES=$(5))" \
+	  $($(1)_VG) $(if $(5),-GLANES=$(5)) -Mdir $(BUILD)/$(1)$(if $(5),_l$(5)) -o $(1)-tb -I$(BUILD)/gen \
+	  -CFLAGS "-O2 -I$(abspath $(BUILD))/gen -I$(CURDIR)/sim/gcm -I$(CURDIR)/sim/common -I$(CURDIR)/sim/unit $(if $(5),-DLANES=$(5))" \
 	  -LDFLAGS "$(abspath $(6)) -lcrypto" \
 	  $(3) $(CURDIR)/$(4) >$(BUILD)/$(1)$(if $(5),_l$(5)).log 2>&1 \
 	  || { tail -40 $(BUILD)/$(1)$(if $(5),_l$(5)).log; exit 1; }
@@ -101,10 +106,10 @@ unit-test: unit-build
 LINT_TOPS = gcm_engine axis_splice axis_hdr_capture axis_byte_capture hdr_parse replay_window spd_lookup \
             rmw_counter esp_encap
 LINT_NOLANES = hdr_parse replay_window spd_lookup rmw_counter
-lint: deps
+lint: deps $(GEN)
 	@for T in $(LINT_TOPS); do for L in $(LANES_ALL); do \
 	  G=-GLANES=$$L; case " $(LINT_NOLANES) " in *" $$T "*) G=; [ $$L = 1 ] || continue;; esac; \
-	  $(VERILATOR) --lint-only -Wall $$G rtl/*.v --top-module $$T || exit 1; done; done
+	  $(VERILATOR) --lint-only -Wall -I$(BUILD)/gen $$G rtl/*.v --top-module $$T || exit 1; done; done
 	@echo "lint: verilator -Wall clean on rtl/ at LANES $(LANES_ALL)"
 
 test: all
