@@ -93,11 +93,13 @@ all: $(VTBS)
 # --- C unit tests (cmocka) ---------------------------------------------------
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 unit-build: deps $(UNIT_TESTS)
-UNIT_SRCS = $(SIM_GCM_C) driver/sa_parse.c sim/common/pcap.c tests/unit/scratch.c
-UNIT_HDRS = $(SIM_GCM_H) driver/sa_parse.h sim/common/pcap.h tests/unit/scratch.h
+UNIT_SRCS = $(SIM_GCM_C) driver/sa_parse.c driver/sa_pack.c driver/spd_parse.c sim/common/pcap.c \
+            tests/unit/scratch.c
+UNIT_HDRS = $(SIM_GCM_H) driver/sa_parse.h driver/sa_pack.h driver/spd_parse.h sim/common/pcap.h \
+            tests/unit/scratch.h $(GEN)
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_SRCS) $(UNIT_HDRS)
 	@mkdir -p $(BUILD)/unit
-	$(CC) $(CFLAGS) -Isim/gcm -Idriver -Isim/common -Itests/unit -o $@ $< $(UNIT_SRCS) -lcmocka -lcrypto
+	$(CC) $(CFLAGS) -Isim/gcm -Idriver -I$(BUILD)/gen -Isim/common -Itests/unit -o $@ $< $(UNIT_SRCS) -lcmocka -lcrypto
 
 unit-test: unit-build
 	@bash scripts/run-unit-tests.sh $(UNIT_TESTS)
