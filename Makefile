@@ -13,6 +13,10 @@ gcm_VG    = -GUSER_W=16
 splice_VG = -GUSER_W=16
 hdrcap_VG = -GUSER_W=16
 counter2_VG = -GFIELDS=2
+# (the frame FIFO's bench is told DEPTH_AW too: room for two jumbo frames at LANES 1)
+framefifo_VG = -GDEPTH_AW=11 -GMETA_W=16 -CFLAGS -DDEPTH_AW=11
+route_VG  = -GN_OUT=3 -GMETA_W=16 -GD_AW=2
+arb_VG    = -GN_IN=3 -GUSER_W=8
 export BUILD
 
 RTL_GCM = rtl/gcm_engine.v rtl/gcm_front.v rtl/aes_pipe.v rtl/aes_round.v \
@@ -85,6 +89,14 @@ $(eval $(call VTB,replay,replay_window,$(RTL_REPLAY),sim/unit/replay_tb.cpp,,))
 $(eval $(call VTB,spd,spd_lookup,$(RTL_SPD),sim/unit/spd_tb.cpp,,))
 $(eval $(call VTB,counter,rmw_counter,$(RTL_COUNTER),sim/unit/counter_tb.cpp,,))
 $(eval $(call VTB,counter2,rmw_counter,$(RTL_COUNTER),sim/unit/counter_tb.cpp,,))
+RTL_FRAMEFIFO = rtl/axis_frame_fifo.v rtl/ram_sdp.v
+RTL_ROUTE = rtl/axis_frame_route.v rtl/sync_fifo.v
+RTL_ARB = rtl/axis_frame_arb.v
+VTBS += $(foreach L,1 4,$(BUILD)/framefifo_l$(L)/framefifo-tb $(BUILD)/route_l$(L)/route-tb \
+          $(BUILD)/arb_l$(L)/arb-tb)
+$(foreach L,1 4,$(eval $(call VTB,framefifo,axis_frame_fifo,$(RTL_FRAMEFIFO),sim/unit/framefifo_tb.cpp,$(L),)))
+$(foreach L,1 4,$(eval $(call VTB,route,axis_frame_route,$(RTL_ROUTE),sim/unit/route_tb.cpp,$(L),)))
+$(foreach L,1 4,$(eval $(call VTB,arb,axis_frame_arb,$(RTL_ARB),sim/unit/arb_tb.cpp,$(L),)))
 $(foreach L,1 4,$(eval $(call VTB,encap,esp_encap,$(RTL_ENCAP),sim/unit/encap_tb.cpp,$(L),$(BUILD)/sim/libsimcommon.a)))
 # (here, not on the `all:` line above: make expands a rule's prerequisites as it
 # reads it, and VTBS was still empty there)
@@ -108,6 +120,7 @@ unit-test: unit-build
 LINT_TOPS = gcm_engine axis_splice axis_hdr_capture axis_byte_capture hdr_parse replay_window spd_lookup \
             rmw_counter esp_encap
 LINT_NOLANES = hdr_parse replay_window spd_lookup rmw_counter
+LINT_TOPS += axis_frame_fifo axis_frame_route axis_frame_arb
 lint: deps $(GEN)
 	@for T in $(LINT_TOPS); do for L in $(LANES_ALL); do \
 	  G=-GLANES=$$L; case " $(LINT_NOLANES) " in *" $$T "*) G=; [ $$L = 1 ] || continue;; esac; \

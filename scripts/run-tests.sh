@@ -19,6 +19,13 @@
 #   spd       spd_lookup against a first-match scan of the same rules
 #   counter   rmw_counter: adds every cycle, colliding, some refused by limits,
 #             against a plain array; one field, and two (packets and bytes)
+#   framefifo axis_frame_fifo: random frames up to jumbo (and past the FIFO's size),
+#             some marked drop; every byte, meta, drop and overflow checked, and
+#             without back-pressure each frame out on its store-and-forward cycle
+#   route     axis_frame_route: frames steered by decisions that come before or
+#             after them; every byte, output and meta checked; one beat a cycle
+#   arb       axis_frame_arb: three inputs merged frame by frame, round robin;
+#             every byte, tuser and m_src checked; one beat a cycle
 #   encap     esp_encap: ESP frames checked by python3-cryptography and scapy
 #   hdrparse  hdr_parse against scapy: 3,000 frames of the run's seed from
 #             tests/vectors/gen_hdr_vectors.py (in $BUILD/vectors/), every field
@@ -79,6 +86,12 @@ suite replay "$BUILD/replay/replay-tb" 100000 "$SEED"
 suite spd "$BUILD/spd/spd-tb" 100000 "$SEED"
 suite counter "$BUILD/counter/counter-tb" 200000 "$SEED"
 suite "counter fields=2" "$BUILD/counter2/counter2-tb" 200000 "$SEED"
+for L in 1 4; do
+	for tb in framefifo route arb; do
+		suite "$tb LANES=$L" "$BUILD/${tb}_l$L/$tb-tb" 20000 0 "$SEED"
+		suite "$tb LANES=$L stalls" "$BUILD/${tb}_l$L/$tb-tb" 20000 30 "$SEED"
+	done
+done
 
 # esp_encap: random SAs and frames through the RTL, every ESP frame checked by
 # python3-cryptography and scapy
