@@ -102,6 +102,52 @@ $(foreach L,1 4,$(eval $(call VTB,encap,esp_encap,$(RTL_ENCAP),sim/unit/encap_tb
 # reads it, and VTBS was still empty there)
 all: $(VTBS)
 
+# --- nicsec-sim: the card's RTL (rtl/nicsec_card.v) with the replay harness -----
+# One Verilator build per LANES value, each a program of its own
+# ($(BUILD)/replay_lN/nicsec-sim-replay), and $(BUILD)/nicsec-sim in front of them,
+# which picks one by --lanes. The C pieces (SA and policy files, the SA record,
+# pcap I/O) are built as C and linked in. Verilator runs only when the RTL (or
+# the list of harness files) changes; a change to the harness alone recompiles
+# just that, through the makefile Verilator wrote.
+REPLAY_LANES = 1 4
+REPLAY_CPP   = $(sort $(wildcard sim/replay/*.cpp))
+REPLAY_C     = driver/sa_parse.c driver/sa_pack.c driver/spd_parse.c sim/common/pcap.c
+REPLAY_H     = sim/replay/replay.h driver/sa_parse.h driver/sa_pack.h driver/spd_parse.h \
+               sim/common/pcap.h sim/unit/tb_util.h
+# the harness's file list, rewritten only when it changes
+REPLAY_LIST  = $(BUILD)/sim/replay-files
+$(shell mkdir -p $(BUILD)/sim && { [ "$$(cat $(REPLAY_LIST) 2>/dev/null)" = "$(REPLAY_CPP)" ] || \
+  echo "$(REPLAY_CPP)" >$(REPLAY_LIST); })
+$(BUILD)/sim/libreplay.a: $(REPLAY_C) $(REPLAY_H) $(GEN)
+	@mkdir -p $(BUILD)/sim/replay
+	@for f in $(REPLAY_C); do $(CC) $(CFLAGS) -Idriver -I$(BUILD)/gen -Isim/common -c \
+	  -o $(BUILD)/sim/replay/$$(basename $$f .c).o $$f || exit 1; done
+	@rm -f $@ && ar rcs $@ $(patsubst %.c,$(BUILD)/sim/replay/%.o,$(notdir $(REPLAY_C)))
+define REPLAY_BUILD
+$(BUILD)/replay_l$(1)/Vnicsec_card.mk: $(wildcard rtl/*.v) $(GEN) $(REPLAY_LIST)
+	@mkdir -p $(BUILD)/replay_l$(1)
+	@echo "VERILATE nicsec_card LANES=$(1) (nicsec-sim replay)"
+	@$(VERILATOR) $(VFLAGS) --cc --exe --top-module nicsec_card -GLANES=$(1) \
+	  -Mdir $(BUILD)/replay_l$(1) -o nicsec-sim-replay -I$(BUILD)/gen -y rtl \
+	  -CFLAGS "-O2 -DLANES=$(1) -I$(abspath $(BUILD))/gen -I$(CURDIR)/driver -I$(CURDIR)/sim/common -I$(CURDIR)/sim/unit -I$(CURDIR)/sim/replay" \
+	  -LDFLAGS "$(abspath $(BUILD)/sim/libreplay.a)" \
+	  rtl/nicsec_card.v $(abspath $(REPLAY_CPP)) >$(BUILD)/replay_l$(1).log 2>&1 \
+	  || { tail -40 $(BUILD)/replay_l$(1).log; exit 1; }
+$(BUILD)/replay_l$(1)/nicsec-sim-replay: $(BUILD)/replay_l$(1)/Vnicsec_card.mk $(REPLAY_CPP) $(REPLAY_H) \
+                                         $(BUILD)/sim/libreplay.a
+	@echo "BUILD nicsec-sim LANES=$(1)"
+	@$(MAKE) -s -j 2 -C $(BUILD)/replay_l$(1) -f Vnicsec_card.mk >>$(BUILD)/replay_l$(1).log 2>&1 \
+	  || { tail -40 $(BUILD)/replay_l$(1).log; exit 1; }
+endef
+$(foreach L,$(REPLAY_LANES),$(eval $(call REPLAY_BUILD,$(L))))
+$(BUILD)/nicsec-sim: sim/replay/dispatch.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -o $@ $<
+NICSEC_SIM = $(BUILD)/nicsec-sim $(foreach L,$(REPLAY_LANES),$(BUILD)/replay_l$(L)/nicsec-sim-replay)
+.PHONY: nicsec-sim
+nicsec-sim: $(NICSEC_SIM)
+all: $(NICSEC_SIM)
+
 # --- C unit tests (cmocka) ---------------------------------------------------
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 unit-build: deps $(UNIT_TESTS)

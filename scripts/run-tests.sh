@@ -31,6 +31,11 @@
 #             tests/vectors/gen_hdr_vectors.py (in $BUILD/vectors/), every field
 #             checked against what scapy dissects (python: $NICSEC_PYTHON, or
 #             /usr/bin/python3, Debian's, which has python3-scapy)
+#   card      the card's top level through nicsec-sim replay at LANES 1 and 4
+#             (docs/nicsec-sim.md): interop (3,000 packets each, both ways, made
+#             and checked by scapy), anti-replay, bad input, limits, exception path;
+#             every output frame, counter and event checked (tests/esp/check_card.py)
+#   nicsec-sim arguments: bad options and files give one line and exit 2
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -103,6 +108,32 @@ encap() {
 }
 suite "encap LANES=1" encap 1 0
 suite "encap LANES=4 stalls" encap 4 30
+
+# The card (rtl/nicsec_card.v) through nicsec-sim replay, at LANES 1 and 4: the
+# scenarios of tests/esp/card_vectors.py (seeded), every output frame, counter and
+# event checked by tests/esp/check_card.py with scapy and python3-cryptography
+card_vectors() {
+	"$PYTHON" tests/esp/card_vectors.py "$BUILD/vectors/card_l$1" --seed "$SEED" --lanes "$1" \
+		interop replay bad limits exception
+}
+card() {  # LANES SCENARIO [more nicsec-sim arguments]
+	local L=$1 d=$BUILD/vectors/card_l$1/$2 sim
+	shift 2
+	sim=$(realpath "$BUILD/nicsec-sim")
+	# the checker reads what nicsec-sim reports even when it exits non-zero
+	(cd "$d" && mapfile -t args <args && "$sim" replay --lanes "$L" "${args[@]}" "$@" >result.json)
+	"$PYTHON" tests/esp/check_card.py "$d"
+}
+for L in 1 4; do
+	suite "card vectors LANES=$L" card_vectors "$L"
+	suite "card LANES=$L" card "$L" interop
+	suite "card LANES=$L stalls" card "$L" interop --stall 30 --seed "$SEED"
+	suite "card anti-replay LANES=$L" card "$L" replay
+	suite "card bad input LANES=$L" card "$L" bad
+	suite "card limits LANES=$L" card "$L" limits
+	suite "card exception path LANES=$L" card "$L" exception
+done
+suite "nicsec-sim arguments" bash tests/sim/replay_args.sh "$BUILD/nicsec-sim"
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
