@@ -18,7 +18,7 @@ LAN (outbound): runts, IP lengths that disagree with the frame, jumbo frames.
 import struct
 
 import cardlib
-from scapy.all import IP, IPv6, raw
+from scapy.all import IP, raw
 
 SEL_IN = ["172.16.1.0/24", "10.1.0.0/16"]
 

@@ -12,7 +12,7 @@ Good ESP both ways in between; nothing of the host's frames anywhere else.
 import struct
 
 import cardlib
-from card_scenario import CARD_LAN_MAC, CARD_WAN_MAC, LAN_HOST_MAC, PEER_MAC
+from card_scenario import CARD_WAN_MAC, LAN_HOST_MAC, PEER_MAC
 from scapy.all import ARP, IP, UDP, Ether, IPv6, raw
 
 

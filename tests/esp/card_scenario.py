@@ -19,7 +19,6 @@ The counters follow the card's contract (docs/nicsec-sim.md):
   the sequence number to 2^20 before the end; seq_exhausted with the packet
   that takes the last number; icv_failure with an SA's first ICV failure.
 """
-import json
 import os
 import random
 
