@@ -19,8 +19,9 @@
 // Frames for the host: not IPv4/IPv6 (ARP), IPv4 fragments, IPv4 with options,
 // IKE (UDP 500, UDP 4500 with the zero marker), and anything else not ESP: the
 // host's kernel answers for the gateway's own address. Dropped: cut inside its
-// headers or truncated (too short), bad IP lengths or ESP shorter than its
-// header, IV and ICV (malformed), IP length past MAX_FRAME (oversize), no
+// headers (too short); shorter than its IP length, bad IP lengths, a UDP length
+// that is not the IP payload's, or ESP shorter than its header, IV, trailer and
+// ICV (malformed); a frame over MAX_FRAME bytes (oversize, in frame_front); no
 // inbound SA with that SPI (no SA); per SA: replay, ICV failure, bad padding or
 // next header, selector mismatch, lifetime expired.
 `default_nettype none
@@ -90,16 +91,18 @@ module card_in_path #(
   localparam [2:0] R_REPLAY = 3'd0, R_ICV = 3'd1, R_TRAILER = 3'd2, R_SEL = 3'd3, R_LIFE = 3'd5;
 
   // --- frames in -----------------------------------------------------------------------
-  wire          admit;
+  wire          admit, oversize;
   wire [1023:0] h_hdr;
   wire [7:0]    h_hdr_len;
+  wire [15:0]   h_len;
   wire [D-1:0]  b_tdata;
   wire [KB-1:0] b_tkeep;
   wire          b_tvalid, b_tready, b_tlast;
-  frame_front #(.LANES(LANES), .MAX_FLIGHT(16)) u_front (
+  frame_front #(.LANES(LANES), .MAX_FLIGHT(16), .MAX_FRAME(MAX_FRAME)) u_front (
       .clk(clk), .rst(rst),
       .s_tdata(s_tdata), .s_tkeep(s_tkeep), .s_tvalid(s_tvalid), .s_tready(s_tready),
-      .s_tlast(s_tlast), .admit_o(admit), .hdr_o(h_hdr), .hdr_len_o(h_hdr_len),
+      .s_tlast(s_tlast), .admit_o(admit), .hdr_o(h_hdr), .hdr_len_o(h_hdr_len), .len_o(h_len),
+      .oversize_o(oversize),
       .m_tdata(b_tdata), .m_tkeep(b_tkeep), .m_tvalid(b_tvalid), .m_tready(b_tready),
       .m_tlast(b_tlast));
 
@@ -107,28 +110,29 @@ module card_in_path #(
   wire         p_valid, p_arp, p_v4, p_v6, p_ip_ok, p_frag, p_opts, p_udp, p_esp, p_in_udp;
   wire         p_ike, p_short;
   wire [47:0]  p_edst, p_esrc;
-  wire [15:0]  p_etype, p_ip_len, p_sport, p_dport;
+  wire [15:0]  p_etype, p_ip_len, p_sport, p_dport, p_ulen;
   wire [127:0] p_src, p_dst;
   wire [7:0]   p_proto, p_l4, p_esp_off;
   wire [31:0]  p_spi, p_seq;
   wire [63:0]  p_iv;
   hdr_parse #(.HDR_BYTES(128)) u_parse (
-      .clk(clk), .hdr_valid_i(admit), .hdr_i(h_hdr), .hdr_len_i(h_hdr_len),
-      .frame_len_i(h_hdr_len < 8'd128 ? {8'd0, h_hdr_len} : 16'd0),
+      .clk(clk), .hdr_valid_i(admit), .hdr_i(h_hdr), .hdr_len_i(h_hdr_len), .frame_len_i(h_len),
       .valid_o(p_valid), .eth_dst_o(p_edst), .eth_src_o(p_esrc), .ethertype_o(p_etype),
       .is_arp_o(p_arp), .is_ipv4_o(p_v4), .is_ipv6_o(p_v6), .ip_ok_o(p_ip_ok),
       .ip_frag_o(p_frag), .ip_opts_o(p_opts), .ip_src_o(p_src), .ip_dst_o(p_dst),
       .ip_proto_o(p_proto), .ip_len_o(p_ip_len), .l4_off_o(p_l4), .is_udp_o(p_udp),
-      .udp_sport_o(p_sport), .udp_dport_o(p_dport), .is_esp_o(p_esp), .esp_in_udp_o(p_in_udp),
+      .udp_sport_o(p_sport), .udp_dport_o(p_dport), .udp_len_o(p_ulen), .is_esp_o(p_esp), .esp_in_udp_o(p_in_udp),
       .esp_off_o(p_esp_off), .esp_spi_o(p_spi), .esp_seq_o(p_seq), .esp_iv_o(p_iv),
       .is_ike_o(p_ike), .short_o(p_short));
 
-  localparam [2:0] K_ESP = 3'd0, K_HOST = 3'd1, K_SHORT = 3'd2, K_BAD = 3'd3, K_BIG = 3'd4;
-  wire [2:0] p_kind = p_short                                 ? K_SHORT :
-                      !(p_v4 || p_v6)                         ? K_HOST  :
-                      !p_ip_ok                                ? K_BAD   :
-                      p_ip_len > MAX_FRAME - 14               ? K_BIG   :
-                      (p_frag || p_opts || p_ike || !p_esp)   ? K_HOST  : K_ESP;
+  localparam [2:0] K_ESP = 3'd0, K_HOST = 3'd1, K_SHORT = 3'd2, K_BAD = 3'd3;
+  // the IP payload; ESP in UDP must fill its UDP datagram, which must fill it
+  wire [15:0] p_payload = p_ip_len - ({8'd0, p_l4} - 16'd14);
+  wire        p_udp_bad = p_esp && p_in_udp && p_ulen != p_payload;
+  wire [2:0] p_kind = p_short                          ? K_SHORT :
+                      !(p_v4 || p_v6) || p_opts        ? K_HOST  :
+                      !p_ip_ok || p_udp_bad            ? K_BAD   :
+                      (p_frag || p_ike || !p_esp)      ? K_HOST  : K_ESP;
   // ESP header to the end of the ICV: the IP payload, less the UDP header
   wire [15:0] p_esp_len = p_ip_len - ({8'd0, p_esp_off} - 16'd14);
 
@@ -151,7 +155,7 @@ module card_in_path #(
   wire c2_sa_ok  = rec[`SA_REC_VALID] && !rec[`SA_REC_DIR_OUT] && rec[`SA_REC_SPI] == c2_spi;
   // at least the ESP header, the IV, the pad length and next header, and the ICV
   wire c2_len_ok = c2_esp_len >= 16'd18 + {11'd0, rec[`SA_REC_ICV_LEN]};
-  localparam [2:0] K_NOSA = 3'd5;
+  localparam [2:0] K_NOSA = 3'd4;
   wire [2:0] c2_class = c2_kind != K_ESP ? c2_kind :
                         !c2_sa_ok        ? K_NOSA  :
                         !c2_len_ok       ? K_BAD   : K_ESP;
@@ -399,7 +403,7 @@ module card_in_path #(
     c_no_sa_o     <= c5_valid && c5_class == K_NOSA;
     c_malformed_o <= c5_valid && c5_class == K_BAD;
     c_too_short_o <= (c5_valid && c5_class == K_SHORT) || (v4_valid && v4_why == 3'd1);
-    c_oversize_o  <= c5_valid && c5_class == K_BIG;
+    c_oversize_o  <= oversize;
     ev_valid_o    <= v4_valid && !rst;
     ev_mask_o     <= {icv_fail && !icv_marked[v4_sa], 2'b00, deliver && hard_x, deliver && soft_x};
     ev_sa_o       <= v4_sa;

@@ -4,21 +4,22 @@
 //   LAN -> frame_front -> route -> esp_encap -> ESP to the WAN
 //               |           |`-> bypass: cleartext to the WAN
 //               |           `--> host: the exception path
-//               `-> decision, 8 cycles, one frame a cycle:
-//   c0 hdr_parse | c1 spd_lookup | c3 SA record | c4 sequence number (fetch-and-add,
-//   refused at the end) | c6 lifetime (packets and bytes, refused past the hard
-//   limits) | c8 the frame's destination -> route
+//               `-> decision, 6 cycles, one frame a cycle:
+//   c0 hdr_parse | c1 spd_lookup | c3 SA record | c4 sequence number and lifetime,
+//   one fetch-and-add (refused when the numbers are used up or a hard limit is
+//   reached) | c6 the frame's destination -> route
 //
 // The frame waits in frame_front's FIFO while its decision is made, so frames
 // stream back to back; frame_front lets in no more frames than the route's
 // decision FIFO (16) holds.
 //
-// Where a frame goes: not IPv4/IPv6 (ARP, VLANs) -> host; cut inside its headers
-// -> dropped (too short); bad IP lengths -> dropped (malformed); IP length past
-// MAX_FRAME -> dropped (oversize); no rule -> host; rule: bypass -> WAN as it is,
-// drop -> dropped, punt -> host, protect -> its SA: none there, or an inbound one
-// -> dropped (no SA); sequence numbers used up -> dropped; hard lifetime reached
-// -> dropped; else encapsulated.
+// Where a frame goes: over MAX_FRAME bytes -> dropped (oversize, in frame_front);
+// not IPv4/IPv6 (ARP, VLANs), or IPv4 with options -> host; cut inside its headers
+// -> dropped (too short); shorter than its IP length or bad IP lengths -> dropped
+// (malformed); no rule -> host; rule: bypass -> WAN as it is, drop -> dropped,
+// punt -> host, protect -> its SA: none there, or an inbound one -> dropped (no
+// SA); sequence numbers used up -> dropped; hard lifetime reached -> dropped; else
+// encapsulated.
 //
 // Sequence numbers: the counter holds the last number sent (xfrm's oseq); a
 // packet takes the next one only while the last is below 2^32 - 1 (2^64 - 1
@@ -110,16 +111,18 @@ module card_out_path #(
   localparam [1:0] TO_ESP = 2'd0, TO_BYP = 2'd1, TO_HOST = 2'd2, TO_DROP = 2'd3;
 
   // --- frames in: each frame's header to the decision, its beats to a FIFO ----------
-  wire          admit;
+  wire          admit, oversize;
   wire [1023:0] h_hdr;
   wire [7:0]    h_hdr_len;
+  wire [15:0]   h_len;
   wire [D-1:0]  b_tdata;
   wire [KB-1:0] b_tkeep;
   wire          b_tvalid, b_tready, b_tlast;
-  frame_front #(.LANES(LANES), .MAX_FLIGHT(16)) u_front (
+  frame_front #(.LANES(LANES), .MAX_FLIGHT(16), .MAX_FRAME(MAX_FRAME)) u_front (
       .clk(clk), .rst(rst),
       .s_tdata(s_tdata), .s_tkeep(s_tkeep), .s_tvalid(s_tvalid), .s_tready(s_tready),
-      .s_tlast(s_tlast), .admit_o(admit), .hdr_o(h_hdr), .hdr_len_o(h_hdr_len),
+      .s_tlast(s_tlast), .admit_o(admit), .hdr_o(h_hdr), .hdr_len_o(h_hdr_len), .len_o(h_len),
+      .oversize_o(oversize),
       .m_tdata(b_tdata), .m_tkeep(b_tkeep), .m_tvalid(b_tvalid), .m_tready(b_tready),
       .m_tlast(b_tlast));
 
@@ -127,28 +130,27 @@ module card_out_path #(
   wire         p_valid, p_arp, p_v4, p_v6, p_ip_ok, p_frag, p_opts, p_udp, p_esp, p_in_udp;
   wire         p_ike, p_short;
   wire [47:0]  p_edst, p_esrc;
-  wire [15:0]  p_etype, p_ip_len, p_sport, p_dport;
+  wire [15:0]  p_etype, p_ip_len, p_sport, p_dport, p_ulen;
   wire [127:0] p_src, p_dst;
   wire [7:0]   p_proto, p_l4, p_esp_off;
   wire [31:0]  p_spi, p_seq;
   wire [63:0]  p_iv;
   hdr_parse #(.HDR_BYTES(128)) u_parse (
-      .clk(clk), .hdr_valid_i(admit), .hdr_i(h_hdr), .hdr_len_i(h_hdr_len),
-      .frame_len_i(h_hdr_len < 8'd128 ? {8'd0, h_hdr_len} : 16'd0),
+      .clk(clk), .hdr_valid_i(admit), .hdr_i(h_hdr), .hdr_len_i(h_hdr_len), .frame_len_i(h_len),
       .valid_o(p_valid), .eth_dst_o(p_edst), .eth_src_o(p_esrc), .ethertype_o(p_etype),
       .is_arp_o(p_arp), .is_ipv4_o(p_v4), .is_ipv6_o(p_v6), .ip_ok_o(p_ip_ok),
       .ip_frag_o(p_frag), .ip_opts_o(p_opts), .ip_src_o(p_src), .ip_dst_o(p_dst),
       .ip_proto_o(p_proto), .ip_len_o(p_ip_len), .l4_off_o(p_l4), .is_udp_o(p_udp),
-      .udp_sport_o(p_sport), .udp_dport_o(p_dport), .is_esp_o(p_esp), .esp_in_udp_o(p_in_udp),
-      .esp_off_o(p_esp_off), .esp_spi_o(p_spi), .esp_seq_o(p_seq), .esp_iv_o(p_iv),
-      .is_ike_o(p_ike), .short_o(p_short));
+      .udp_sport_o(p_sport), .udp_dport_o(p_dport), .udp_len_o(p_ulen), .is_esp_o(p_esp),
+      .esp_in_udp_o(p_in_udp), .esp_off_o(p_esp_off), .esp_spi_o(p_spi), .esp_seq_o(p_seq),
+      .esp_iv_o(p_iv), .is_ike_o(p_ike), .short_o(p_short));
 
-  // What the headers decide alone, before the policy table.
-  localparam [2:0] K_IP = 3'd0, K_HOST = 3'd1, K_SHORT = 3'd2, K_BAD = 3'd3, K_BIG = 3'd4;
-  wire [2:0] p_kind = p_short                    ? K_SHORT :
-                      !(p_v4 || p_v6)            ? K_HOST  :
-                      !p_ip_ok                   ? K_BAD   :
-                      p_ip_len > MAX_FRAME - 14  ? K_BIG   : K_IP;
+  // What the headers decide alone, before the policy table. IPv4 with options
+  // goes to the host, which can route it: the card's offsets assume none.
+  localparam [1:0] K_IP = 2'd0, K_HOST = 2'd1, K_SHORT = 2'd2, K_BAD = 2'd3;
+  wire [1:0] p_kind = p_short                 ? K_SHORT :
+                      !(p_v4 || p_v6) || p_opts ? K_HOST :
+                      !p_ip_ok                ? K_BAD   : K_IP;
 
   // --- c1 -> c3: policy lookup -------------------------------------------------------
   wire          l_valid, l_hit;
@@ -167,7 +169,7 @@ module card_out_path #(
       .lk_sa_o(l_sa));
 
   // the header facts that ride along: kind, inner family, inner length
-  localparam FW = 3 + 1 + 16;
+  localparam FW = 2 + 1 + 16;
   wire [FW-1:0] f3;
   delay_line #(.WIDTH(FW), .DEPTH(2)) u_f3 (
       .clk(clk), .d_i({p_kind, p_v6, p_ip_len}), .q_o(f3));
@@ -185,106 +187,86 @@ module card_out_path #(
     c4_sa     <= l_sa;
     c4_f      <= f3;
   end
-  wire [2:0]  c4_kind  = c4_f[FW-1 -: 3];
-  wire        c4_sa_ok = sa_rec_i[`SA_REC_VALID] && sa_rec_i[`SA_REC_DIR_OUT];
-  wire        c4_protect = c4_kind == K_IP && c4_hit && c4_action == 2'd0;
-  wire        c4_esn   = sa_rec_i[`SA_REC_ESN];
+  wire [1:0]  c4_kind    = c4_f[FW-1 -: 2];
+  wire [15:0] c4_len     = c4_f[15:0];
+  wire        c4_sa_ok   = sa_rec_i[`SA_REC_VALID] && sa_rec_i[`SA_REC_DIR_OUT];
+  wire        c4_go      = c4_kind == K_IP && c4_hit && c4_action == 2'd0 && c4_sa_ok;
+  // the end of the numbers: the last one a packet may carry
+  wire [63:0] c4_seq_end = sa_rec_i[`SA_REC_ESN] ? ALL1 : 64'h0000_0000_ffff_ffff;
 
-  // --- c4 -> c6: sequence number -----------------------------------------------------
-  wire         s_valid, s_ok;
-  wire [63:0]  s_old, s_new;
-  wire         seq_set_ready;
-  reg          seq_set;
+  // --- c4 -> c6: sequence number and lifetime, as one ----------------------------------
+  // Fields: 0 packets, 1 bytes, 2 the last sequence number sent. A packet takes the
+  // next number and counts against the lifetime only if the number is there and the
+  // counts are below the hard limits; else nothing changes, so a refused packet
+  // spends no sequence number and counts nowhere but in its drop counter.
+  wire          u_valid, u_ok;
+  wire [191:0]  u_old, u_new;
+  wire          use_set_ready;
+  reg           use_set;
   reg  [SA_W-1:0] inst_idx;
-  reg  [63:0]  inst_seq;
-  rmw_counter #(.IDX_W(SA_W), .W(64), .FIELDS(1)) u_seq (
+  reg  [63:0]   inst_seq;
+  wire [191:0]  rd_all;
+  rmw_counter #(.IDX_W(SA_W), .W(64), .FIELDS(3)) u_use (
       .clk(clk), .rst(rst),
-      .add_valid_i(c4_valid && c4_protect && c4_sa_ok), .add_idx_i(c4_sa), .add_amount_i(64'd1),
-      .add_limit_i(c4_esn ? ALL1 : 64'h0000_0000_ffff_ffff),
-      .add_valid_o(s_valid), .add_ok_o(s_ok), .add_old_o(s_old), .add_value_o(s_new),
-      .set_valid_i(seq_set), .set_ready_o(seq_set_ready), .set_idx_i(inst_idx), .set_value_i(inst_seq),
-      .rd_idx_i(rd_idx_i), .rd_value_o(rd_seq_o));
+      .add_valid_i(c4_valid && c4_go), .add_idx_i(c4_sa),
+      .add_amount_i({64'd1, 48'd0, c4_len, 64'd1}),
+      .add_limit_i({c4_seq_end, sa_rec_i[`SA_REC_HARD_BYTES], sa_rec_i[`SA_REC_HARD_PKTS]}),
+      .add_valid_o(u_valid), .add_ok_o(u_ok), .add_old_o(u_old), .add_value_o(u_new),
+      .set_valid_i(use_set), .set_ready_o(use_set_ready), .set_idx_i(inst_idx),
+      .set_value_i({inst_seq, 128'd0}),
+      .rd_idx_i(rd_idx_i), .rd_value_o(rd_all));
+  assign rd_usage_o = rd_all[127:0];
+  assign rd_seq_o   = rd_all[191:128];
 
-  // record and facts from c4 to c6 and c8
-  localparam XW = `SA_REC_W + FW + SA_W + 2 + 1 + 1;
-  wire [XW-1:0] x4 = {sa_rec_i, c4_f, c4_sa, c4_action, c4_hit, c4_protect && c4_sa_ok};
-  wire [XW-1:0] x6, x8;
-  delay_line #(.WIDTH(XW), .DEPTH(2)) u_x6 (.clk(clk), .d_i(x4), .q_o(x6));
-  delay_line #(.WIDTH(XW), .DEPTH(2)) u_x8 (.clk(clk), .d_i(x6), .q_o(x8));
-  reg c5_valid, c6_valid, c7_valid, c8_valid;
+  // record and facts from c4 to c6
+  localparam XW = `SA_REC_W + FW + SA_W + 2 + 1 + 1 + 64;
+  wire [XW-1:0] x6;
+  delay_line #(.WIDTH(XW), .DEPTH(2)) u_x6 (
+      .clk(clk), .d_i({sa_rec_i, c4_f, c4_sa, c4_action, c4_hit, c4_go, c4_seq_end}), .q_o(x6));
+  reg c5_valid, c6_valid;
   always @(posedge clk) begin
     c5_valid <= c4_valid && !rst;
     c6_valid <= c5_valid && !rst;
-    c7_valid <= c6_valid && !rst;
-    c8_valid <= c7_valid && !rst;
-  end
-  wire [`SA_REC_W-1:0] c6_rec = x6[XW-1 -: `SA_REC_W];
-  wire [SA_W-1:0] c6_sa  = x6[4 +: SA_W];
-  wire [15:0]     c6_len = x6[4 + SA_W +: 16];
-  wire            c6_go  = x6[0];
-  // the end of the numbers, and the point 2^20 before it where the host is told
-  wire [63:0] seq_end  = c6_rec[`SA_REC_ESN] ? ALL1 : 64'h0000_0000_ffff_ffff;
-  wire [63:0] seq_near = seq_end - 64'd1048576;
-
-  // --- c6 -> c8: lifetime (field 0 packets, field 1 bytes) -----------------------------
-  wire          u_valid, u_ok;
-  wire [127:0]  u_old, u_new;
-  wire          use_set_ready;
-  reg           use_set;
-  rmw_counter #(.IDX_W(SA_W), .W(64), .FIELDS(2)) u_use (
-      .clk(clk), .rst(rst),
-      .add_valid_i(c6_valid && c6_go && s_ok), .add_idx_i(c6_sa),
-      .add_amount_i({48'd0, c6_len, 64'd1}),
-      .add_limit_i({c6_rec[`SA_REC_HARD_BYTES], c6_rec[`SA_REC_HARD_PKTS]}),
-      .add_valid_o(u_valid), .add_ok_o(u_ok), .add_old_o(u_old), .add_value_o(u_new),
-      .set_valid_i(use_set), .set_ready_o(use_set_ready), .set_idx_i(inst_idx), .set_value_i(128'd0),
-      .rd_idx_i(rd_idx_i), .rd_value_o(rd_usage_o));
-
-  // the sequence verdict, carried to c8
-  reg        c7_seq_ok, c8_seq_ok, c7_near, c8_near, c7_end, c8_end;
-  reg [63:0] c7_seq, c8_seq;
-  always @(posedge clk) begin
-    c7_seq_ok <= s_valid && s_ok;
-    c8_seq_ok <= c7_seq_ok;
-    c7_near   <= s_valid && s_ok && s_old < seq_near && s_new >= seq_near;
-    c8_near   <= c7_near;
-    c7_end    <= s_valid && s_ok && s_new == seq_end;
-    c8_end    <= c7_end;
-    c7_seq    <= s_new;
-    c8_seq    <= c7_seq;
   end
 
-  // --- c8: where the frame goes ------------------------------------------------------
-  wire [`SA_REC_W-1:0] r = x8[XW-1 -: `SA_REC_W];
-  wire [FW-1:0]   c8_f      = x8[XW-`SA_REC_W-1 -: FW];
-  wire [2:0]      c8_kind   = c8_f[FW-1 -: 3];
-  wire            c8_inner6 = c8_f[16];
-  wire [15:0]     c8_len    = c8_f[15:0];
-  wire [SA_W-1:0] c8_sa     = x8[4 +: SA_W];
-  wire [1:0]      c8_action = x8[2 +: 2];
-  wire            c8_hit    = x8[1];
-  wire            c8_go     = x8[0];             // protect, and the SA is an outbound one
-  wire            c8_send   = c8_go && c8_seq_ok && u_valid && u_ok;
+  // --- c6: where the frame goes ------------------------------------------------------
+  wire [`SA_REC_W-1:0] r = x6[XW-1 -: `SA_REC_W];
+  wire [FW-1:0]   c6_f      = x6[XW-`SA_REC_W-1 -: FW];
+  wire [1:0]      c6_kind   = c6_f[FW-1 -: 2];
+  wire            c6_inner6 = c6_f[16];
+  wire [15:0]     c6_len    = c6_f[15:0];
+  wire [SA_W-1:0] c6_sa     = x6[68 +: SA_W];
+  wire [1:0]      c6_action = x6[66 +: 2];
+  wire            c6_hit    = x6[65];
+  wire            c6_go     = x6[64];            // protect, and the SA is an outbound one
+  wire [63:0]     seq_end   = x6[63:0];
+  wire            c6_send   = c6_go && u_valid && u_ok;
+  wire [63:0]     seq_new   = u_new[191:128];
+  wire [63:0]     seq_old   = u_old[191:128];
 
   reg [1:0] dest;
   always @* begin
-    if (c8_kind == K_HOST || (c8_kind == K_IP && (!c8_hit || c8_action == 2'd3))) dest = TO_HOST;
-    else if (c8_kind == K_IP && c8_action == 2'd1) dest = TO_BYP;
-    else if (c8_send) dest = TO_ESP;
+    if (c6_kind == K_HOST || (c6_kind == K_IP && (!c6_hit || c6_action == 2'd3))) dest = TO_HOST;
+    else if (c6_kind == K_IP && c6_action == 2'd1) dest = TO_BYP;
+    else if (c6_send) dest = TO_ESP;
     else dest = TO_DROP;
   end
 
-  // soft and hard limits crossed by this packet: before < limit <= after
+  // limits crossed by this packet: before < limit <= after; the sequence number's
+  // warning 2^20 before its end
   wire [63:0] soft_p = r[`SA_REC_SOFT_PKTS], soft_b = r[`SA_REC_SOFT_BYTES];
   wire [63:0] hard_p = r[`SA_REC_HARD_PKTS], hard_b = r[`SA_REC_HARD_BYTES];
+  wire [63:0] seq_near = seq_end - 64'd1048576;
   wire soft_x = (u_old[63:0] < soft_p && u_new[63:0] >= soft_p) ||
                 (u_old[127:64] < soft_b && u_new[127:64] >= soft_b);
   wire hard_x = (u_old[63:0] < hard_p && u_new[63:0] >= hard_p) ||
                 (u_old[127:64] < hard_b && u_new[127:64] >= hard_b);
+  wire near_x = seq_old < seq_near && seq_new >= seq_near;
+  wire end_x  = seq_new == seq_end;
 
-  // per-SA drops
-  wire            drop_add = c8_valid && c8_go && !c8_send;
-  wire [2:0]      drop_why = c8_seq_ok ? R_LIFE : R_SEQ;
+  // per-SA drops: the sequence number's end first, as the more final of the two
+  wire            drop_add = c6_valid && c6_go && !c6_send;
+  wire [2:0]      drop_why = seq_old >= seq_end ? R_SEQ : R_LIFE;
   wire            drop_set_ready;
   reg             drop_set;
   reg  [2:0]      drop_set_reason;
@@ -292,7 +274,7 @@ module card_out_path #(
   wire [63:0]     d_old_unused, d_new_unused;
   rmw_counter #(.IDX_W(SA_W + 3), .W(64), .FIELDS(1)) u_drops (
       .clk(clk), .rst(rst),
-      .add_valid_i(drop_add), .add_idx_i({drop_why, c8_sa}), .add_amount_i(64'd1), .add_limit_i(ALL1),
+      .add_valid_i(drop_add), .add_idx_i({drop_why, c6_sa}), .add_amount_i(64'd1), .add_limit_i(ALL1),
       .add_valid_o(d_valid_unused), .add_ok_o(d_ok_unused), .add_old_o(d_old_unused),
       .add_value_o(d_new_unused),
       .set_valid_i(drop_set), .set_ready_o(drop_set_ready), .set_idx_i({drop_set_reason, inst_idx}),
@@ -300,25 +282,25 @@ module card_out_path #(
       .rd_idx_i({rd_reason_i, rd_idx_i}), .rd_value_o(rd_drops_o));
 
   always @(posedge clk) begin
-    c_to_host_o     <= c8_valid && dest == TO_HOST;
-    c_bypass_o      <= c8_valid && dest == TO_BYP;
-    c_policy_drop_o <= c8_valid && c8_kind == K_IP && c8_hit && c8_action == 2'd2;
-    c_no_sa_o       <= c8_valid && c8_kind == K_IP && c8_hit && c8_action == 2'd0 && !c8_go;
-    c_malformed_o   <= c8_valid && c8_kind == K_BAD;
-    c_too_short_o   <= c8_valid && c8_kind == K_SHORT;
-    c_oversize_o    <= c8_valid && c8_kind == K_BIG;
-    ev_valid_o      <= c8_valid && c8_go && !rst;
-    ev_mask_o       <= {1'b0, c8_end, c8_near, u_valid && u_ok && hard_x, u_valid && u_ok && soft_x};
-    ev_sa_o         <= c8_sa;
+    c_to_host_o     <= c6_valid && dest == TO_HOST;
+    c_bypass_o      <= c6_valid && dest == TO_BYP;
+    c_policy_drop_o <= c6_valid && c6_kind == K_IP && c6_hit && c6_action == 2'd2;
+    c_no_sa_o       <= c6_valid && c6_kind == K_IP && c6_hit && c6_action == 2'd0 && !c6_go;
+    c_malformed_o   <= c6_valid && c6_kind == K_BAD;
+    c_too_short_o   <= c6_valid && c6_kind == K_SHORT;
+    c_oversize_o    <= oversize;
+    ev_valid_o      <= c6_valid && c6_send && !rst;
+    ev_mask_o       <= {1'b0, end_x, near_x, hard_x, soft_x};
+    ev_sa_o         <= c6_sa;
   end
 
   // --- the route: the frame meets its decision ------------------------------------------
   // encap's per-packet fields
   localparam MW = SA_W + 32 + 32 + 64 + 1 + 5 + 1 + 128 + 128 + 1 + 16 + 16 + 48 + 48 + 16 + 1;
-  wire [MW-1:0] meta = {c8_sa, r[`SA_REC_SPI], r[`SA_REC_SALT], c8_seq, r[`SA_REC_ESN],
+  wire [MW-1:0] meta = {c6_sa, r[`SA_REC_SPI], r[`SA_REC_SALT], seq_new, r[`SA_REC_ESN],
                         r[`SA_REC_ICV_LEN], r[`SA_REC_V6], r[`SA_REC_SRC], r[`SA_REC_DST],
                         r[`SA_REC_UDP], r[`SA_REC_SPORT], r[`SA_REC_DPORT], r[`SA_REC_ETH_SRC],
-                        r[`SA_REC_ETH_DST], c8_len, c8_inner6};
+                        r[`SA_REC_ETH_DST], c6_len, c6_inner6};
   wire [MW-1:0] m_meta;
   wire          d_ready_unused;               // never full: `flight` bounds it
   wire [D-1:0]  rt_tdata;
@@ -328,7 +310,7 @@ module card_out_path #(
   axis_frame_route #(.LANES(LANES), .N_OUT(3), .META_W(MW), .D_AW(4)) u_route (
       .clk(clk), .rst(rst),
       .s_tdata(b_tdata), .s_tkeep(b_tkeep), .s_tvalid(b_tvalid), .s_tready(b_tready), .s_tlast(b_tlast),
-      .d_valid(c8_valid), .d_ready(d_ready_unused), .d_dest(dest), .d_meta(meta),
+      .d_valid(c6_valid), .d_ready(d_ready_unused), .d_dest(dest), .d_meta(meta),
       .m_tdata(rt_tdata), .m_tkeep(rt_tkeep), .m_tvalid(rt_tvalid), .m_tready(rt_tready),
       .m_tlast(rt_tlast), .m_meta(m_meta));
   assign fwd_tdata   = rt_tdata;
@@ -361,11 +343,10 @@ module card_out_path #(
       .m_tdata(esp_tdata), .m_tkeep(esp_tkeep), .m_tvalid(esp_tvalid), .m_tready(esp_tready),
       .m_tlast(esp_tlast));
 
-  // --- SA install: sequence number, then lifetime, then the eight drop counters ---------
-  localparam I_IDLE = 2'd0, I_SEQ = 2'd1, I_USE = 2'd2, I_DROP = 2'd3;
+  // --- SA install: sequence number and lifetime, then the eight drop counters -------
+  localparam I_IDLE = 2'd0, I_USE = 2'd1, I_DROP = 2'd2;
   reg [1:0] ist;
   always @* begin
-    seq_set  = ist == I_SEQ;
     use_set  = ist == I_USE;
     drop_set = ist == I_DROP;
   end
@@ -375,11 +356,10 @@ module card_out_path #(
       drop_set_reason <= 3'd0;
     end else case (ist)
       I_IDLE: if (inst_valid_i) begin
-        ist      <= I_SEQ;
+        ist      <= I_USE;
         inst_idx <= inst_idx_i;
         inst_seq <= inst_seq_i;
       end
-      I_SEQ:  if (seq_set_ready) ist <= I_USE;
       I_USE:  if (use_set_ready) begin
         ist <= I_DROP;
         drop_set_reason <= 3'd0;
@@ -396,8 +376,7 @@ module card_out_path #(
   wire unused = &{1'b0, p_edst, p_esrc, p_etype, p_arp, p_frag, p_opts, p_udp, p_esp, p_in_udp,
                   p_ike, p_sport, p_dport, p_l4, p_esp_off, p_spi, p_seq, p_iv, d_ready_unused,
                   l_rule_unused, d_valid_unused, d_ok_unused, d_old_unused,
-                  d_new_unused, u_new[127:64] != 64'd0,
-                  c6_rec, r};  // (the record rides whole; synthesis keeps the fields used)
+                  d_new_unused, p_ulen, r};  // (the record rides whole; synthesis keeps the fields used)
 endmodule
 
 `default_nettype wire

@@ -37,6 +37,7 @@ module hdr_parse #(
     output reg                    is_udp_o,
     output reg  [15:0]            udp_sport_o,
     output reg  [15:0]            udp_dport_o,
+    output reg  [15:0]            udp_len_o,    // the UDP header's length field
     output reg                    is_esp_o,     // ESP, plain or in UDP
     output reg                    esp_in_udp_o,
     output reg  [7:0]             esp_off_o,    // where the ESP header starts
@@ -115,6 +116,7 @@ module hdr_parse #(
     is_udp_o    <= udp;
     udp_sport_o <= sport;
     udp_dport_o <= dport;
+    udp_len_o   <= ulen;
     is_esp_o    <= esp_ip || esp_udp;
     esp_in_udp_o <= esp_udp;
     esp_off_o   <= espoff;

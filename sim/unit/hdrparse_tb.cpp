@@ -57,6 +57,7 @@ const Field kFields[] = {
     {"is_udp", false, [](const Vhdr_parse *t) -> u128 { return t->is_udp_o; }},
     {"udp_sport", false, [](const Vhdr_parse *t) -> u128 { return t->udp_sport_o; }},
     {"udp_dport", false, [](const Vhdr_parse *t) -> u128 { return t->udp_dport_o; }},
+    {"udp_len", false, [](const Vhdr_parse *t) -> u128 { return t->udp_len_o; }},
     {"is_esp", false, [](const Vhdr_parse *t) -> u128 { return t->is_esp_o; }},
     {"esp_in_udp", false, [](const Vhdr_parse *t) -> u128 { return t->esp_in_udp_o; }},
     {"esp_off", false, [](const Vhdr_parse *t) -> u128 { return t->esp_off_o; }},

@@ -89,7 +89,7 @@ split_layers(IP, ESP, proto=50)
 bind_layers(IP, ESP, frag=0, proto=50)
 
 FIELDS = ("eth_dst eth_src ethertype is_arp is_ipv4 is_ipv6 ip_ok ip_frag ip_opts "
-          "ip_src ip_dst ip_proto ip_len l4_off is_udp udp_sport udp_dport is_esp "
+          "ip_src ip_dst ip_proto ip_len l4_off is_udp udp_sport udp_dport udp_len is_esp "
           "esp_in_udp esp_off spi seq iv is_ike short").split()
 D = "-"
 
@@ -390,6 +390,7 @@ def fields(P, flen):
     elif isinstance(l4, UDP):
         e["is_udp"] = 1
         e["udp_sport"], e["udp_dport"] = l4.sport, l4.dport
+        e["udp_len"] = l4.len
         hdr_end = offs[2] + 8
         l5 = L[3] if len(L) > 3 else None
         if isinstance(l5, ESP):
