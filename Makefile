@@ -11,6 +11,7 @@ VFLAGS    = -Wall -Wno-DECLFILENAME --x-assign fast --x-initial fast -O3
 # Parameters a bench sets on its top module, by bench name
 gcm_VG    = -GUSER_W=16
 splice_VG = -GUSER_W=16
+spliceov_VG = -GUSER_W=16 -GOVERLAP=1
 hdrcap_VG = -GUSER_W=16
 counter2_VG = -GFIELDS=2
 # (the frame FIFO's bench is told DEPTH_AW too: room for two jumbo frames at LANES 1)
@@ -75,13 +76,17 @@ RTL_SPD = rtl/spd_lookup.v
 RTL_COUNTER = rtl/rmw_counter.v rtl/ram_sdp.v
 RTL_BYTECAP = rtl/axis_byte_capture.v
 RTL_ENCAP = rtl/esp_encap.v rtl/esp_outer_hdr.v rtl/axis_splice.v $(RTL_GCM)
+RTL_DECAP = rtl/esp_decap.v rtl/esp_decap_check.v rtl/axis_splice.v rtl/axis_byte_capture.v $(RTL_GCM)
 VTBS = $(foreach L,$(LANES_ALL),$(BUILD)/gcm_l$(L)/gcm-tb $(BUILD)/splice_l$(L)/splice-tb \
          $(BUILD)/hdrcap_l$(L)/hdrcap-tb $(BUILD)/bytecap_l$(L)/bytecap-tb) \
        $(BUILD)/hdrparse/hdrparse-tb \
        $(BUILD)/replay/replay-tb $(BUILD)/spd/spd-tb $(BUILD)/counter/counter-tb $(BUILD)/counter2/counter2-tb \
-       $(BUILD)/encap_l1/encap-tb $(BUILD)/encap_l4/encap-tb
+       $(BUILD)/encap_l1/encap-tb $(BUILD)/encap_l4/encap-tb \
+       $(BUILD)/decap_l1/decap-tb $(BUILD)/decap_l4/decap-tb \
+       $(BUILD)/spliceov_l1/spliceov-tb $(BUILD)/spliceov_l4/spliceov-tb
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,gcm,gcm_engine,$(RTL_GCM),sim/gcm/gcm_tb.cpp,$(L),$(BUILD)/sim/libgcmref.a)))
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,splice,axis_splice,$(RTL_SPLICE),sim/unit/splice_tb.cpp,$(L),)))
+$(foreach L,1 4,$(eval $(call VTB,spliceov,axis_splice,$(RTL_SPLICE),sim/unit/splice_tb.cpp,$(L),)))
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,hdrcap,axis_hdr_capture,$(RTL_HDRCAP),sim/unit/hdrcap_tb.cpp,$(L),)))
 $(foreach L,$(LANES_ALL),$(eval $(call VTB,bytecap,axis_byte_capture,$(RTL_BYTECAP),sim/unit/bytecap_tb.cpp,$(L),)))
 $(eval $(call VTB,hdrparse,hdr_parse,$(RTL_HDRPARSE),sim/unit/hdrparse_tb.cpp,,$(BUILD)/sim/libsimcommon.a))
@@ -98,6 +103,7 @@ $(foreach L,1 4,$(eval $(call VTB,framefifo,axis_frame_fifo,$(RTL_FRAMEFIFO),sim
 $(foreach L,1 4,$(eval $(call VTB,route,axis_frame_route,$(RTL_ROUTE),sim/unit/route_tb.cpp,$(L),)))
 $(foreach L,1 4,$(eval $(call VTB,arb,axis_frame_arb,$(RTL_ARB),sim/unit/arb_tb.cpp,$(L),)))
 $(foreach L,1 4,$(eval $(call VTB,encap,esp_encap,$(RTL_ENCAP),sim/unit/encap_tb.cpp,$(L),$(BUILD)/sim/libsimcommon.a)))
+$(foreach L,1 4,$(eval $(call VTB,decap,esp_decap,$(RTL_DECAP),sim/unit/decap_tb.cpp,$(L),$(BUILD)/sim/libgcmref.a)))
 # (here, not on the `all:` line above: make expands a rule's prerequisites as it
 # reads it, and VTBS was still empty there)
 all: $(VTBS)
@@ -164,7 +170,7 @@ unit-test: unit-build
 
 # --- checks ------------------------------------------------------------------
 LINT_TOPS = gcm_engine axis_splice axis_hdr_capture axis_byte_capture hdr_parse replay_window spd_lookup \
-            rmw_counter esp_encap
+            rmw_counter esp_encap esp_decap
 LINT_NOLANES = hdr_parse replay_window spd_lookup rmw_counter
 LINT_TOPS += axis_frame_fifo axis_frame_route axis_frame_arb
 lint: deps $(GEN)

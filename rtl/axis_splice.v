@@ -16,13 +16,22 @@
 // or the tail alone. A beat goes out when BEAT bytes are there, so the output
 // runs at one beat a cycle. An output packet with no bytes is one beat with
 // tkeep 0.
+//
+// When a packet's last input beat leaves more than a beat of output, the rest
+// goes out in a cycle of its own (flush), which takes no input. With OVERLAP = 1
+// the next packet's first beat may go in during that cycle, if it fills no output
+// beat by itself (its header is short and it is not also its last beat): an
+// input that drops its first beat or most of it (inbound ESP, behind the outer
+// headers) then runs with no bubble between packets. OVERLAP = 0 keeps the flush
+// cycle to itself.
 `default_nettype none
 
 module axis_splice #(
     parameter LANES    = 1,
     parameter HDR_MAX  = 80,   // bytes
     parameter TAIL_MAX = 16,   // bytes, at most 16*LANES
-    parameter USER_W   = 1
+    parameter USER_W   = 1,
+    parameter OVERLAP  = 0     // 1: a first beat may go in beside the last packet's flush
 ) (
     input  wire                    clk,
     input  wire                    rst,
@@ -68,8 +77,17 @@ module axis_splice #(
   // A packet starts in the cycle its first beat shows, from the s_* fields, so
   // packets follow each other with no idle cycle.
   // A header shorter than a beat is simply where the accumulator starts.
-  wire        start     = (phase == PH_IDLE) && s_tvalid;
   wire        hdr_small = s_hdr_len < B[7:0];
+  // A first beat beside a flush: its bytes (header, then body) must stay under a
+  // beat, so they only fill the accumulator the flush empties. Worked out from
+  // the s_* fields alone, as `start` depends on it, and taking the beat as full
+  // (a first beat that is not the last is), which can only overcount: the header
+  // plus either everything kept, or the part of a beat past the drop.
+  wire        first_fits = {8'd0, s_hdr_len} < s_drop
+                           || {9'd0, s_hdr_len} + {1'b0, s_keep} < {1'b0, B[15:0]};
+  wire        early     = OVERLAP != 0 && phase == PH_FLUSH && out_free && s_tvalid && hdr_small
+                          && !s_tlast && first_fits;
+  wire        start     = (phase == PH_IDLE || early) && s_tvalid;
   wire [2:0]  cur_phase = !start ? phase : hdr_small ? PH_BODY : PH_HDR;
   reg [BW-1:0] start_acc;
   reg [2*BW-1:0] start_hdr;
@@ -246,9 +264,11 @@ module axis_splice #(
         m_tvalid <= 1'b1;
         m_tlast  <= 1'b1;
         m_tuser  <= user;
-        acc      <= {BW{1'b0}};
-        acc_n    <= 0;
-        phase    <= PH_IDLE;
+        if (!early) begin   // else the next packet's first beat has just filled them
+          acc   <= {BW{1'b0}};
+          acc_n <= 0;
+          phase <= PH_IDLE;
+        end
       end
     end
   end

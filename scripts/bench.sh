@@ -8,6 +8,8 @@
 #   rtl.gcm.latency_cycles   first input beat to first output beat
 #   rtl.esp.encap.*          outbound ESP: bits a cycle on the LAN and WAN sides and
 #                            packets a cycle, frames of 64..9000 bytes and IMIX
+#   rtl.esp.decap.*          inbound ESP: the same, ESP frames of 64..9000 bytes
+#                            (WAN side) and IMIX
 #   synth.gcm.*              Yosys synth_xilinx of the engine at LANES=1 (make synth),
 #                            rerun here when one of the engine's files ($RTL_FILES,
 #                            from the Makefile) is newer than the last synthesis
@@ -26,6 +28,11 @@ done
 for L in 1 4; do
 	"$BUILD/encap_l$L/encap-tb" --bench "$out/encap_l$L.json"
 	frags+=("$out/encap_l$L.json")
+	echo
+done
+for L in 1 4; do
+	"$BUILD/decap_l$L/decap-tb" --bench "$out/decap_l$L.json"
+	frags+=("$out/decap_l$L.json")
 	echo
 done
 

@@ -10,7 +10,9 @@
 #   gcm-rand  10,000 random ESP-like messages against OpenSSL at each LANES value:
 #             half back to back, half with random back-pressure and gaps
 #   splice    axis_splice (header ++ body[drop:drop+keep] ++ tail, realigned):
-#             random packets checked byte by byte, with and without back-pressure
+#             random packets checked byte by byte, with and without back-pressure;
+#             also built with OVERLAP=1 (a first beat beside the last flush) at
+#             LANES 1 and 4
 #   hdrcap    axis_hdr_capture: random frames up to jumbo pass unchanged, each with
 #             its first 96 bytes beside it
 #   bytecap   axis_byte_capture (the inbound ICV's capture): random packets, offsets
@@ -27,6 +29,9 @@
 #   arb       axis_frame_arb: three inputs merged frame by frame, round robin;
 #             every byte, tuser and m_src checked; one beat a cycle
 #   encap     esp_encap: ESP frames checked by python3-cryptography and scapy
+#   decap     esp_decap: ESP frames made with OpenSSL, a third of them faulty in one
+#             of 20 ways (ICV, trailer, selector, truncation); every verdict, m_sa
+#             and m_seq checked, and every intact inner frame byte for byte
 #   hdrparse  hdr_parse against scapy: 3,000 frames of the run's seed from
 #             tests/vectors/gen_hdr_vectors.py (in $BUILD/vectors/), every field
 #             checked against what scapy dissects (python: $NICSEC_PYTHON, or
@@ -79,6 +84,9 @@ for L in 1 2 4; do
 	suite "hdrcap LANES=$L stalls" "$BUILD/hdrcap_l$L/hdrcap-tb" 20000 30 "$SEED"
 	suite "bytecap LANES=$L" "$BUILD/bytecap_l$L/bytecap-tb" 20000 "$SEED"
 done
+for L in 1 4; do
+	suite "splice OVERLAP=1 LANES=$L stalls" "$BUILD/spliceov_l$L/spliceov-tb" 20000 30 "$SEED"
+done
 
 hdrparse() {
 	mkdir -p "$BUILD/vectors" &&
@@ -108,6 +116,10 @@ encap() {
 }
 suite "encap LANES=1" encap 1 0
 suite "encap LANES=4 stalls" encap 4 30
+
+# esp_decap: random SAs, good and faulty ESP frames, checked frame by frame
+suite "decap LANES=1" "$BUILD/decap_l1/decap-tb" 3000 0 "$SEED"
+suite "decap LANES=4 stalls" "$BUILD/decap_l4/decap-tb" 3000 30 "$SEED"
 
 # The card (rtl/nicsec_card.v) through nicsec-sim replay, at LANES 1 and 4: the
 # scenarios of tests/esp/card_vectors.py (seeded), every output frame, counter and
