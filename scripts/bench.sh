@@ -10,6 +10,11 @@
 #                            packets a cycle, frames of 64..9000 bytes and IMIX
 #   rtl.esp.decap.*          inbound ESP: the same, ESP frames of 64..9000 bytes
 #                            (WAN side) and IMIX
+#   rtl.card.out.*, rtl.card.in.*
+#                            the whole card (nicsec-sim replay), each way: bits a
+#                            cycle on both sides and packets a cycle, 16 SAs,
+#                            frames of 64..9000 bytes and IMIX made by scapy
+#                            (scripts/bench_card.py, ~1.5 min)
 #   synth.gcm.*              Yosys synth_xilinx of the engine at LANES=1 (make synth),
 #                            rerun here when one of the engine's files ($RTL_FILES,
 #                            from the Makefile) is newer than the last synthesis
@@ -35,6 +40,10 @@ for L in 1 4; do
 	frags+=("$out/decap_l$L.json")
 	echo
 done
+# Debian's python3: it has scapy, which makes the frames
+/usr/bin/python3 scripts/bench_card.py --build "$BUILD" --lanes 1 4 --json "$out/card.json"
+frags+=("$out/card.json")
+echo
 
 synth=$BUILD/synth/bench-synth.json
 stale=
