@@ -61,7 +61,7 @@ int main(int argc, char **argv)
     long bad = 0, sets = 0, refused = 0;
     bool have_prev = false;  // the add of the cycle before, which writes this cycle
     Op prev;
-    for (long k = 0; k < nops || !expect.empty(); k++) {
+    for (long k = 0; k < nops || have_prev || !expect.empty(); k++) {
         bool add = k < nops && rng() % 8 != 0;
         Op op{int(rng() % n), {}, {}};
         for (int f = 0; f < F; f++) {
