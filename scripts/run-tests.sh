@@ -38,8 +38,10 @@
 #             /usr/bin/python3, Debian's, which has python3-scapy)
 #   card      the card's top level through nicsec-sim replay at LANES 1 and 4
 #             (docs/nicsec-sim.md): interop (3,000 packets each, both ways, made
-#             and checked by scapy), anti-replay, bad input, limits, exception path;
-#             every output frame, counter and event checked (tests/esp/check_card.py)
+#             and checked by scapy), anti-replay, bad input, limits, exception path
+#             (with the host's own frames out of both ports, between the data
+#             path's); every output frame, counter and event checked
+#             (tests/esp/check_card.py)
 #   nicsec-sim arguments: bad options and files give one line and exit 2
 set -uo pipefail
 cd "$(dirname "$0")/.."

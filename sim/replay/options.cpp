@@ -10,6 +10,7 @@ namespace replay {
 const char *usage()
 {
     return "usage: nicsec-sim replay --sa FILE [--spd FILE] [--lan-in PCAP] [--wan-in PCAP]\n"
+           "         [--host-lan-in PCAP] [--host-wan-in PCAP]\n"
            "         [--lan-out PCAP] [--wan-out PCAP] [--host-out PCAP] [--json] [--lanes 1|4]\n"
            "         [--icv-interval CYCLES] [--stall PERCENT] [--seed N]\n"
            "Runs Ethernet pcap files through the card's RTL and prints its counters and\n"
@@ -36,6 +37,7 @@ std::string parse_options(int argc, char **argv, Options &o)
     struct Path { const char *name; std::string *dst; };
     const Path paths[] = {
         {"--sa", &o.sa}, {"--spd", &o.spd}, {"--lan-in", &o.lan_in}, {"--wan-in", &o.wan_in},
+        {"--host-lan-in", &o.host_lan_in}, {"--host-wan-in", &o.host_wan_in},
         {"--lan-out", &o.lan_out}, {"--wan-out", &o.wan_out}, {"--host-out", &o.host_out},
     };
     for (int i = 0; i < argc; i++) {

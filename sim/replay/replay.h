@@ -6,8 +6,9 @@
 //   card.cpp      the Verilator model: reset, installing SAs and rules,
 //                 reading counters (the only file that touches its ports,
 //                 with stream.cpp)
-//   stream.cpp    frames in on the LAN and WAN, out of the LAN, WAN and host
-//                 ports, until everything has drained; events as they come
+//   stream.cpp    frames in on the LAN, WAN and host ports, out of the LAN,
+//                 WAN and host ports, until everything has drained; events as
+//                 they come
 //   report.cpp    counters and events, as text or JSON
 //   main.cpp      the order of it all
 //
@@ -43,6 +44,7 @@ constexpr int kGlobals = 15;
 struct Options {
     std::string sa, spd;
     std::string lan_in, wan_in, lan_out, wan_out, host_out;
+    std::string host_lan_in, host_wan_in;  // the host's frames out of the LAN, WAN port
     bool json = false;
     int lanes = 0;                         // 0: not given
     uint64_t icv_interval = 250000000;     // cycles: one second at 250 MHz

@@ -1,7 +1,8 @@
-// Frames through the card: the LAN and WAN input files fed at once, a beat a
-// cycle each (less with --stall), the LAN, WAN and host outputs collected into
-// their files, until the card's own counters say it has finished with every
-// frame (sent or dropped: a Balance) and nothing is on its way out.
+// Frames through the card: the LAN and WAN input files and the host's frames
+// for either port fed at once, a beat a cycle each (less with --stall), the
+// LAN, WAN and host outputs collected into their files, until the card's own
+// counters say it has taken every frame in and finished with it (sent or
+// dropped: a Balance) and nothing is on its way out.
 #include "Vnicsec_card.h"
 #include "replay.h"
 #include "tb_util.h"
@@ -10,6 +11,7 @@ extern "C" {
 #include "pcap.h"
 }
 
+#include <algorithm>
 #include <memory>
 #include <random>
 #include <type_traits>
@@ -43,6 +45,7 @@ struct Input {
     explicit Input(const char *n) : name(n) {}
     const char *name;
     std::vector<Bytes> frames;
+    std::vector<CData> port;  // host input only: host_tx_port of each frame
     size_t next = 0, beat = 0;
     bool valid = false;
     bool done() const { return next == frames.size(); }
@@ -61,6 +64,28 @@ std::string read_frames(const std::string &path, std::vector<Bytes> &out)
     while ((rc = pcap_next(r, &data, &len, &ts, err, sizeof err)) == 1) out.emplace_back(data, data + len);
     pcap_close_read(r);
     return rc < 0 ? std::string(err) : "";
+}
+
+// The host has one port, host_tx, for the frames it sends out of the LAN and
+// the WAN, so its two files take turns on it a frame at a time, each in its
+// own order; once one runs out the rest of the other follows.
+std::string read_host_frames(const Options &o, Input &host)
+{
+    std::vector<Bytes> lan, wan;
+    std::string err = read_frames(o.host_lan_in, lan);
+    if (err.empty()) err = read_frames(o.host_wan_in, wan);
+    if (!err.empty()) return err;
+    for (size_t i = 0; i < std::max(lan.size(), wan.size()); i++) {
+        if (i < lan.size()) {
+            host.frames.push_back(std::move(lan[i]));
+            host.port.push_back(0);
+        }
+        if (i < wan.size()) {
+            host.frames.push_back(std::move(wan[i]));
+            host.port.push_back(1);
+        }
+    }
+    return "";
 }
 
 // Puts the input's next beat on the port, if it has one and is not stalling.
@@ -137,10 +162,13 @@ template <typename P> bool collect(Output &o, P p, uint64_t cycle, std::vector<s
 std::string run_streams(Card &card, const Options &o, const Plan &plan, Result &r)
 {
     Vnicsec_card *t = card.model();
-    Input lan{"LAN"}, wan{"WAN"};
+    Input lan{"LAN"}, wan{"WAN"}, host{"host"};
     std::string err = read_frames(o.lan_in, lan.frames);
     if (err.empty()) err = read_frames(o.wan_in, wan.frames);
+    if (err.empty()) err = read_host_frames(o, host);
     if (!err.empty()) return err;
+    // Every frame fed must show in the card's lan_rx, wan_rx and host_tx.
+    const uint64_t fed_frames = lan.frames.size() + wan.frames.size() + host.frames.size();
 
     Output lan_out{"LAN"}, wan_out{"WAN"}, host_out{"host"};
     char msg[512];
@@ -157,6 +185,8 @@ std::string run_streams(Card &card, const Options &o, const Plan &plan, Result &
 
     auto lan_rx = ports(t->lan_rx_tdata, t->lan_rx_tkeep, t->lan_rx_tvalid, t->lan_rx_tready, t->lan_rx_tlast);
     auto wan_rx = ports(t->wan_rx_tdata, t->wan_rx_tkeep, t->wan_rx_tvalid, t->wan_rx_tready, t->wan_rx_tlast);
+    auto host_tx = ports(t->host_tx_tdata, t->host_tx_tkeep, t->host_tx_tvalid, t->host_tx_tready,
+                         t->host_tx_tlast);
     auto lan_tx = ports(t->lan_tx_tdata, t->lan_tx_tkeep, t->lan_tx_tvalid, t->lan_tx_tready, t->lan_tx_tlast);
     auto wan_tx = ports(t->wan_tx_tdata, t->wan_tx_tkeep, t->wan_tx_tvalid, t->wan_tx_tready, t->wan_tx_tlast);
     auto host_rx = ports(t->host_rx_tdata, t->host_rx_tkeep, t->host_rx_tvalid, t->host_rx_tready,
@@ -168,12 +198,17 @@ std::string run_streams(Card &card, const Options &o, const Plan &plan, Result &
     for (;;) {
         offer(lan, lan_rx, rng, o.stall);
         offer(wan, wan_rx, rng, o.stall);
+        // host_tx_port goes with every beat; it only changes between frames,
+        // as the input moves on only after a frame's last beat
+        t->host_tx_port = host.done() ? 0 : host.port[host.next];
+        offer(host, host_tx, rng, o.stall);
         t->lan_tx_tready = !chance(rng, o.stall);
         t->wan_tx_tready = !chance(rng, o.stall);
         t->host_rx_tready = !chance(rng, o.stall);
         t->eval();
         bool busy = taken(lan, lan_rx);
         busy |= taken(wan, wan_rx);
+        busy |= taken(host, host_tx);
         busy |= t->lan_tx_tvalid || t->wan_tx_tvalid || t->host_rx_tvalid;
         if (t->host_rx_tvalid && t->host_rx_tready && host_out.frame.empty()) host_port = t->host_rx_port;
         collect(lan_out, lan_tx, card.cycles(), r.problems);
@@ -186,34 +221,38 @@ std::string run_streams(Card &card, const Options &o, const Plan &plan, Result &
         card.tick();
         quiet = busy ? 0 : quiet + 1;
         since_look++;
-        bool fed = lan.done() && wan.done() && !lan.valid && !wan.valid;
+        bool fed = lan.done() && wan.done() && host.done() && !lan.valid && !wan.valid && !host.valid;
         if (fed && quiet >= kLook && since_look >= kLook) {
             // Outputs wait (tready low) while the counters are read.
             t->lan_tx_tready = t->wan_tx_tready = t->host_rx_tready = 0;
             r.balance = card.balance(plan, r.events);
             since_look = 0;
             t->eval();
-            if (r.balance.even() && !t->lan_tx_tvalid && !t->wan_tx_tvalid && !t->host_rx_tvalid) break;
+            if (r.balance.in == fed_frames && r.balance.even() && !t->lan_tx_tvalid && !t->wan_tx_tvalid &&
+                !t->host_rx_tvalid)
+                break;
         }
         if (fed && quiet >= kDrainMax) {
             snprintf(msg, sizeof msg, "after %llu quiet cycles the card's counters still miss frames: "
-                     "%llu in, %llu out, %llu dropped", (unsigned long long)kDrainMax,
-                     (unsigned long long)r.balance.in, (unsigned long long)r.balance.out,
-                     (unsigned long long)r.balance.dropped);
+                     "%llu in (of %llu fed), %llu out, %llu dropped", (unsigned long long)kDrainMax,
+                     (unsigned long long)r.balance.in, (unsigned long long)fed_frames,
+                     (unsigned long long)r.balance.out, (unsigned long long)r.balance.dropped);
             r.problems.push_back(msg);
             break;
         }
         if (!fed && quiet >= kStuck) {
             r.stuck = true;
             snprintf(msg, sizeof msg, "the card stopped taking frames: LAN input frame %zu of %zu, "
-                     "WAN input frame %zu of %zu waiting for %llu cycles", lan.next + 1,
-                     lan.frames.size(), wan.next + 1, wan.frames.size(), (unsigned long long)kStuck);
+                     "WAN input frame %zu of %zu, host input frame %zu of %zu waiting for %llu cycles",
+                     lan.next + 1, lan.frames.size(), wan.next + 1, wan.frames.size(), host.next + 1,
+                     host.frames.size(), (unsigned long long)kStuck);
             r.problems.push_back(msg);
             break;
         }
     }
     t->lan_rx_tvalid = 0;
     t->wan_rx_tvalid = 0;
+    t->host_tx_tvalid = 0;
     t->lan_tx_tready = 1;
     t->wan_tx_tready = 1;
     t->host_rx_tready = 1;

@@ -7,6 +7,8 @@ The counters follow the card's contract (docs/nicsec-sim.md):
   or host_rx;
 - a LAN frame the host gets (no rule matched, a punt rule, not IP) counts in
   to_host, a WAN frame (IKE, NAT-T keepalives, ARP) in wan_to_host;
+- a frame the host sends out of a port counts in host_tx, and in lan_tx or
+  wan_tx as it leaves, unchanged;
 - an outbound packet takes the next sequence number while the last one sent is
   below 2^32 - 1 (2^64 - 1 with ESN), else it is dropped (seq_exhausted); it is
   sent while the SA's packet and byte counts before it are below the hard
@@ -109,6 +111,9 @@ class Scenario:
         self.spd, self.args = [], []
         self.lan_in, self.wan_in = [], []
         self.lan_out, self.wan_out, self.host_out = [], [], []
+        # the host's own frames out of each port: what it sends is what must
+        # come out, in its order, between the data path's frames
+        self.host_tx = {"lan": [], "wan": []}
         self.glob = dict.fromkeys(cardlib.GLOBAL_NAMES, 0)
         self.events = []
         self.used_index = set()
@@ -258,6 +263,14 @@ class Scenario:
         else:
             self.glob[fate] += 1
 
+    # ---- host side: frames the host sends out of a port ------------------------
+
+    def host_send(self, port, frame):
+        """A frame the host sends out of port ("lan" or "wan") through host_tx."""
+        self.host_tx[port].append(frame)
+        self.glob["host_tx"] += 1
+        self.glob[f"{port}_tx"] += 1
+
     # ---- the directory --------------------------------------------------------
 
     def write(self, outdir):
@@ -280,6 +293,14 @@ class Scenario:
                 w.write(fr)
             w.close()
             args += [f"--{port}-in", f"{port}-in.pcap"]
+        for port, frames in self.host_tx.items():
+            if not frames:
+                continue
+            w = RawPcapWriter(os.path.join(d, f"host-{port}-in.pcap"), linktype=1, sync=False)
+            for fr in frames:
+                w.write(fr)
+            w.close()
+            args += [f"--host-{port}-in", f"host-{port}-in.pcap"]
         args += ["--lan-out", "lan-out.pcap", "--wan-out", "wan-out.pcap",
                  "--host-out", "host-out.pcap", "--json"]
         with open(os.path.join(d, "args"), "w") as f:
@@ -295,5 +316,6 @@ class Scenario:
             "scenario": self.name, "lanes": self.lanes, "notes": self.notes,
             "sas": sas, "global": self.glob, "events": self.events,
             "lan_out": self.lan_out, "wan_out": self.wan_out, "host_out": self.host_out,
+            "host_tx": {port: [f.hex() for f in frames] for port, frames in self.host_tx.items()},
         })
-        return d, len(self.lan_in) + len(self.wan_in)
+        return d, len(self.lan_in) + len(self.wan_in) + sum(map(len, self.host_tx.values()))

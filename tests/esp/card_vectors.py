@@ -44,8 +44,9 @@ def main():
         else:
             BUILDERS[name](sc)
         d, n = sc.write(a.outdir)
-        print(f"card_vectors: {d}: {n} frames in ({len(sc.lan_in)} LAN, {len(sc.wan_in)} WAN), "
-              f"{len(sc.sas)} SAs")
+        host = sum(map(len, sc.host_tx.values()))
+        print(f"card_vectors: {d}: {n} frames in ({len(sc.lan_in)} LAN, {len(sc.wan_in)} WAN"
+              f"{f', {host} from the host' if host else ''}), {len(sc.sas)} SAs")
 
 
 if __name__ == "__main__":

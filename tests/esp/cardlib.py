@@ -13,6 +13,8 @@ padding 1, 2, 3 ... || pad length || next header.
 A scenario directory holds:
     sa.conf, spd.conf   the SA and policy files for nicsec-sim replay
     lan-in.pcap, wan-in.pcap
+    host-lan-in.pcap    the host's own frames out of the LAN and the WAN
+    host-wan-in.pcap    (only where the scenario has some)
     args                more arguments for nicsec-sim replay, one a line
     expect.json         what must come out (see check_card.py)
 """

@@ -17,6 +17,11 @@ pcaps. Checked:
 - LAN out: exactly the frames expected (the SA's Ethernet header and the inner
   packet), in the order they came in. Nothing else.
 - host out: exactly the frames expected, unchanged, as many from each port.
+- the host's own frames out of the LAN and WAN (host_tx): each out of its port
+  unchanged, in the order the host sent them, whatever came between, and
+  nowhere else; some of the data path's frames between them on each port (else
+  the port's arbiter had nothing to choose between). They are told from the
+  data path's frames by their bytes, and taken out before the checks above.
 - every global counter, every SA's packets, bytes, drops by reason and last
   sequence number, and the events (type, direction, SPI), exactly.
 """
@@ -188,6 +193,45 @@ class Checker:
                         else describe(bytes.fromhex(x["frame"])))
                 self.fail(f"WAN out: missing {what}")
 
+    # ---- the host's frames out of the ports ----------------------------------------
+
+    def split_host_tx(self, port, frames):
+        """Takes the host's frames for port ("lan" or "wan") out of what came out
+        of it and checks them; returns the data path's frames, in order."""
+        sent = self.exp.get("host_tx", {})
+        want = [bytes.fromhex(x) for x in sent.get(port, [])]
+        other = "wan" if port == "lan" else "lan"
+        mine, theirs = set(want), {bytes.fromhex(x) for x in sent.get(other, [])}
+        name = port.upper()
+        got, rest, at = [], [], []   # at: where in the output the host's frames were
+        for n, f in enumerate(frames):
+            if f in mine:
+                got.append(f)
+                at.append(n)
+            elif f in theirs:
+                self.fail(f"{name} out frame {n + 1} is the host's for the {other.upper()}: {describe(f)}")
+            else:
+                rest.append(f)
+        # the data path's frames that came after the host's first and before its last
+        between = at[-1] - at[0] + 1 - len(at) if at else 0
+        if got != want:
+            w, g = collections.Counter(want), collections.Counter(got)
+            for f, k in (w - g).items():
+                self.fail(f"{name} out: the host's frame {want.index(f) + 1} missing ({k}): {describe(f)}")
+            for f, k in (g - w).items():
+                self.fail(f"{name} out: the host's frame {want.index(f) + 1} came {k} more times: "
+                          f"{describe(f)}")
+            if w == g:
+                n = next(i for i, (a, b) in enumerate(zip(got, want)) if a != b)
+                self.fail(f"{name} out: the host's frames out of order from its frame {n + 1}: "
+                          f"{describe(got[n])}, expected {describe(want[n])}")
+        if len(want) > 1 and not between:
+            self.fail(f"{name} out: none of the data path's frames came between the host's "
+                      f"{len(want)}: the port's arbiter had only one kind to take")
+        self.counts[f"host_tx_{port}"] = len(got) if got == want else 0
+        self.counts[f"between_{port}"] = between
+        return rest
+
     # ---- LAN and host ----------------------------------------------------------
 
     def check_lan(self, frames):
@@ -209,10 +253,12 @@ class Checker:
         expected = self.exp["host_out"]
         want = collections.Counter(bytes.fromhex(x["frame"]) for x in expected)
         got = collections.Counter(frames)
+        sent = {bytes.fromhex(x) for v in self.exp.get("host_tx", {}).values() for x in v}
         for f in (want - got):
             self.fail(f"host out: missing {describe(f)}")
         for f in (got - want):
-            self.fail(f"host out: not expected: {describe(f)}")
+            why = "the host's own frame, sent back to it" if f in sent else "not expected"
+            self.fail(f"host out: {why}: {describe(f)}")
         for port in ("lan", "wan"):
             n = sum(1 for x in expected if x["port"] == port)
             if outputs[f"host_from_{port}"] != n:
@@ -267,8 +313,8 @@ class Checker:
             if frames is None:
                 self.fail(f"no {p}-out.pcap")
                 outs[p] = []
-        self.check_wan(outs["wan"], sas)
-        self.check_lan(outs["lan"])
+        self.check_wan(self.split_host_tx("wan", outs["wan"]), sas)
+        self.check_lan(self.split_host_tx("lan", outs["lan"]))
         self.check_host(outs["host"], res["outputs"])
         self.check_counters(res)
         self.check_events(res)
@@ -287,9 +333,15 @@ def main():
     if len(c.failures) > 15:
         print(f"{head}: ... {len(c.failures) - 15} more")
     n = c.counts
+    sent = e.get("host_tx", {})
+    host_tx = ""
+    if any(sent.values()):
+        host_tx = (f"host's own out of the LAN {n['host_tx_lan']}/{len(sent['lan'])} "
+                   f"({n['between_lan']} data-path frames between), out of the WAN "
+                   f"{n['host_tx_wan']}/{len(sent['wan'])} ({n['between_wan']} between), ")
     print(f"{head}: WAN out {n['wan']}/{len(e['wan_out'])} ({n['scapy']} opened by scapy), "
           f"LAN out {n['lan']}/{len(e['lan_out'])}, host {n['host']}/{len(e['host_out'])}, "
-          f"{len(e['events'])} events, {n['cycles']} cycles: "
+          f"{host_tx}{len(e['events'])} events, {n['cycles']} cycles: "
           f"{'FAILED, ' + str(len(c.failures)) + ' problems' if c.failures else 'passed'}")
     sys.exit(1 if c.failures else 0)
 

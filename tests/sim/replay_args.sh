@@ -58,6 +58,8 @@ expect_error "bad --lanes" "--lanes takes 1, 2 or 4, not '3'" -- replay --sa "$d
 expect_error "unknown option" "unknown option '--fast'" -- replay --sa "$dir/good.conf" --fast
 expect_error "bad --stall" "--stall takes a percentage" -- replay --sa "$dir/good.conf" --stall 95
 expect_error "option without value" "--lan-in needs a file name" -- replay --sa "$dir/good.conf" --lan-in
+expect_error "missing host pcap" "$dir/none.pcap: No such file" -- replay --sa "$dir/good.conf" --host-wan-in "$dir/none.pcap"
+expect_error "host pcap not a pcap" "$dir/junk.pcap" -- replay --sa "$dir/good.conf" --host-lan-in "$dir/junk.pcap"
 
 # A run with nothing to replay: zero counters, both SAs listed
 check_run() {
