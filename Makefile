@@ -154,6 +154,25 @@ NICSEC_SIM = $(BUILD)/nicsec-sim $(foreach L,$(REPLAY_LANES),$(BUILD)/replay_l$(
 nicsec-sim: $(NICSEC_SIM)
 all: $(NICSEC_SIM)
 
+# --- libnicsec: the driver library (docs/libnicsec.md) -----------------------
+# Its pci backend finds the card with libpci.  The flags are asked of pkg-config
+# when a recipe runs, not when make reads this file: `deps` may only just have
+# installed libpci-dev.
+LIBNICSEC_C = driver/sa_parse.c driver/sa_pack.c driver/spd_parse.c \
+              driver/nicsec_dev.c driver/pci_dev.c
+LIBNICSEC_H = driver/sa_parse.h driver/sa_pack.h driver/spd_parse.h \
+              driver/nicsec_dev.h driver/nicsec_ids.h driver/dev_backend.h
+LIBPCI_CFLAGS = $$(pkg-config --cflags libpci 2>/dev/null)
+LIBPCI_LIBS   = $$(pkg-config --libs libpci 2>/dev/null || echo -lpci)
+$(BUILD)/driver/libnicsec.a: $(LIBNICSEC_C) $(LIBNICSEC_H) $(GEN)
+	@mkdir -p $(BUILD)/driver
+	@for f in $(LIBNICSEC_C); do $(CC) $(CFLAGS) $(LIBPCI_CFLAGS) -Idriver -I$(BUILD)/gen -c \
+	  -o $(BUILD)/driver/$$(basename $$f .c).o $$f || exit 1; done
+	@rm -f $@ && ar rcs $@ $(patsubst %.c,$(BUILD)/driver/%.o,$(notdir $(LIBNICSEC_C)))
+.PHONY: libnicsec
+libnicsec: $(BUILD)/driver/libnicsec.a
+all: $(BUILD)/driver/libnicsec.a
+
 # --- C unit tests (cmocka) ---------------------------------------------------
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 unit-build: deps $(UNIT_TESTS)
@@ -163,7 +182,10 @@ UNIT_HDRS = $(SIM_GCM_H) driver/sa_parse.h driver/sa_pack.h driver/spd_parse.h s
             tests/unit/scratch.h $(GEN)
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_SRCS) $(UNIT_HDRS)
 	@mkdir -p $(BUILD)/unit
-	$(CC) $(CFLAGS) -Isim/gcm -Idriver -I$(BUILD)/gen -Isim/common -Itests/unit -o $@ $< $(UNIT_SRCS) -lcmocka -lcrypto
+	$(CC) $(CFLAGS) -Isim/gcm -Idriver -I$(BUILD)/gen -Isim/common -Itests/unit -o $@ $< $(UNIT_SRCS) $(UNIT_LIBS) -lcmocka -lcrypto
+# the device layer's test links it from libnicsec.a, with libpci
+$(BUILD)/unit/test_pci_dev: $(BUILD)/driver/libnicsec.a
+$(BUILD)/unit/test_pci_dev: UNIT_LIBS = $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)
 
 unit-test: unit-build
 	@bash scripts/run-unit-tests.sh $(UNIT_TESTS)

@@ -15,6 +15,7 @@ PACKAGES="
 	yosys
 	libssl-dev
 	libcmocka-dev
+	libpci-dev
 	python3
 	python3-cryptography-vectors
 	python3-scapy
