@@ -53,6 +53,15 @@ $(BUILD)/sim/libsimcommon.a: sim/common/pcap.c sim/common/pcap.h
 GEN = $(BUILD)/gen/sa_record.vh $(BUILD)/gen/sa_record.h
 $(BUILD)/gen/sa_record.vh $(BUILD)/gen/sa_record.h &: regmap/sa_record.def scripts/gen_regmap.py
 	python3 scripts/gen_regmap.py regmap/sa_record.def $(BUILD)/gen
+# BAR0's register map (regmap/bar0.def): Verilog, C, and the page docs/bar0.md is
+# (`make regmap-docs` copies it there; the bar0-docs suite checks they agree)
+GEN += $(BUILD)/gen/bar0.vh $(BUILD)/gen/bar0.h $(BUILD)/gen/bar0.md
+$(BUILD)/gen/bar0.vh $(BUILD)/gen/bar0.h $(BUILD)/gen/bar0.md &: regmap/bar0.def regmap/sa_record.def \
+                                                              scripts/gen_regmap.py
+	python3 scripts/gen_regmap.py regmap/bar0.def $(BUILD)/gen
+.PHONY: regmap-docs
+regmap-docs: $(BUILD)/gen/bar0.md
+	cp $(BUILD)/gen/bar0.md docs/bar0.md
 
 # A Verilator test bench: $(1) name, $(2) top module, $(3) RTL files, $(4) C++ bench,
 # $(5) LANES, $(6) extra link inputs. Builds $(BUILD)/$(1)_l$(5)/$(1)-tb; with $(5)
@@ -104,6 +113,12 @@ $(foreach L,1 4,$(eval $(call VTB,route,axis_frame_route,$(RTL_ROUTE),sim/unit/r
 $(foreach L,1 4,$(eval $(call VTB,arb,axis_frame_arb,$(RTL_ARB),sim/unit/arb_tb.cpp,$(L),)))
 $(foreach L,1 4,$(eval $(call VTB,encap,esp_encap,$(RTL_ENCAP),sim/unit/encap_tb.cpp,$(L),$(BUILD)/sim/libsimcommon.a)))
 $(foreach L,1 4,$(eval $(call VTB,decap,esp_decap,$(RTL_DECAP),sim/unit/decap_tb.cpp,$(L),$(BUILD)/sim/libgcmref.a)))
+# The card behind its BAR0 block (rtl/nicsec_card_bar.v), driven through the
+# registers: SAs packed by driver/sa_pack.c, ESP checked with OpenSSL
+RTL_CARD_BAR = $(wildcard rtl/*.v)
+csr_VG = -CFLAGS -I$(CURDIR)/driver
+VTBS += $(BUILD)/csr_l1/csr-tb
+$(eval $(call VTB,csr,nicsec_card_bar,$(RTL_CARD_BAR),sim/unit/csr_tb.cpp,1,$(BUILD)/sim/libreplay.a $(BUILD)/sim/libgcmref.a))
 # (here, not on the `all:` line above: make expands a rule's prerequisites as it
 # reads it, and VTBS was still empty there)
 all: $(VTBS)
@@ -195,6 +210,7 @@ LINT_TOPS = gcm_engine axis_splice axis_hdr_capture axis_byte_capture hdr_parse 
             rmw_counter esp_encap esp_decap
 LINT_NOLANES = hdr_parse replay_window spd_lookup rmw_counter
 LINT_TOPS += axis_frame_fifo axis_frame_route axis_frame_arb
+LINT_TOPS += card_csr nicsec_card_bar
 lint: deps $(GEN)
 	@for T in $(LINT_TOPS); do for L in $(LANES_ALL); do \
 	  G=-GLANES=$$L; case " $(LINT_NOLANES) " in *" $$T "*) G=; [ $$L = 1 ] || continue;; esac; \

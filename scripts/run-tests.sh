@@ -43,6 +43,14 @@
 #             path's); every output frame, counter and event checked
 #             (tests/esp/check_card.py)
 #   nicsec-sim arguments: bad options and files give one line and exit 2
+#   csr       the card behind its BAR0 block (rtl/nicsec_card_bar.v) at LANES 1,
+#             driven only through the registers (sim/unit/csr_tb.cpp): identity,
+#             every register and its bits, back-to-back ordering, SAs installed
+#             with driver/sa_pack.h whose ESP OpenSSL decrypts, counters, keys
+#             that never read back and are cleared by the commit, policy rules,
+#             events, commits while busy, every bad access, 1,000 install/delete
+#             cycles, soft reset
+#   bar0-docs docs/bar0.md is what regmap/bar0.def generates (`make regmap-docs`)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -148,6 +156,10 @@ for L in 1 4; do
 	suite "card exception path LANES=$L" card "$L" exception
 done
 suite "nicsec-sim arguments" bash tests/sim/replay_args.sh "$BUILD/nicsec-sim"
+
+# The card as the host sees it: nicsec_card behind card_csr, through BAR0 only
+suite "csr LANES=1" "$BUILD/csr_l1/csr-tb" 1000 "$SEED"
+suite bar0-docs cmp "$BUILD/gen/bar0.md" docs/bar0.md
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done

@@ -1,0 +1,380 @@
+// The card's BAR0 register block: 32-bit register requests from the PCIe side
+// (simulated or real) turned into the card's host-side ports (docs/card.md):
+// SA installs, policy rule writes, counter reads, the event FIFO, the ICV event
+// interval, and a soft reset. The register map is regmap/bar0.def, through the
+// generated bar0.vh; docs/bar0.md describes it for the host.
+//
+// Request interface: at most one request a cycle, never refused: req_valid with
+// req_write, req_addr (a byte offset; bits 1:0 are ignored, req_be picks the
+// bytes), req_wdata and req_be. A read is answered exactly 3 cycles after its
+// request's cycle (rsp_valid high for that cycle, with rsp_rdata); a write gets
+// no answer. Every access is carried out in the third cycle of its request
+// ("stage 2"): reads sample there and writes land at its end, so accesses take
+// effect strictly in order, back to back.
+//
+// Why three: a read of CNT_LO or GLB_LO must see the select written by the
+// request just before it, and the card answers a select two cycles after it
+// sees it. So the selects go to the card straight from the request (cnt_rd_idx,
+// cnt_rd_sel and glb_rd_sel are registered from req_* at the end of the
+// request's cycle), and the read samples cnt_rd_value / glb_rd_value in its
+// stage-2 cycle: three cycles after a select written the cycle before, the
+// first cycle the card's answer is there.
+//
+// SA install: the staging registers drive sa_wr_idx/rec/key/key_256/seq all the
+// time, and a write of SA_COMMIT.go raises sa_wr_valid for its stage-2 cycle, but
+// only when sa_wr_ready is high then, so every raise is a handshake; the card
+// copies the staging registers at that edge and the key words are cleared at the
+// same edge. A commit while sa_wr_ready is low (an install in progress, the card
+// in reset) is refused: nothing is raised, the staging is kept and ERR.busy is
+// set. Policy rules: a write of SPD_COMMIT.go raises spd_wr_valid for its
+// stage-2 cycle (refused while the card is in reset, where spd_lookup would drop
+// it). Events: a read of EV_DATA raises ev_ready in its stage-2 cycle and
+// returns ev_data, or 0 if ev_valid is low.
+//
+// Bad accesses (unmapped offsets, as bar0.def maps them; writes to read-only
+// registers; refused commits) change nothing but ERR and ERR_ADDR; an unmapped
+// read returns BAR0_BAD_READ.
+//
+// Soft reset (RESET.go): card_rst_o is held for RESET_CYCLES cycles, and every
+// register here goes to its reset value at once, but CNT_SEL and GLB_SEL (a
+// select written right behind the reset reaches the card before the reset
+// lands, and must not be undone by it) and the request pipeline.
+`default_nettype none
+`include "sa_record.vh"
+`include "bar0.vh"
+
+module card_csr #(
+    parameter LANES        = 1,
+    parameter SA_W         = 12,    // at most 12: the map's SA index fields
+    parameter N_RULES      = 64,    // at most 64: SPD_INDEX.idx
+    parameter MAX_FRAME    = 9216,  // what CAP_FRAME says: the card's frame_front limit
+    parameter RESET_CYCLES = 16     // 1 .. 31
+) (
+    input  wire                       clk,
+    input  wire                       rst,
+    // register requests, from the PCIe side
+    input  wire                       req_valid,
+    input  wire                       req_write,
+    input  wire [`BAR0_AW-1:0]        req_addr,
+    input  wire [31:0]                req_wdata,
+    input  wire [3:0]                 req_be,
+    output reg                        rsp_valid,
+    output reg  [31:0]                rsp_rdata,
+    // the card's reset, besides rst
+    output wire                       card_rst_o,
+    // SA table
+    output wire                       sa_wr_valid,
+    input  wire                       sa_wr_ready,
+    output wire [SA_W-1:0]            sa_wr_idx,
+    output wire [`SA_REC_W-1:0]       sa_wr_rec,
+    output wire                       sa_wr_key_256,
+    output wire [255:0]               sa_wr_key,
+    output wire [63:0]                sa_wr_seq,
+    // policy table
+    output wire                       spd_wr_valid,
+    output wire [$clog2(N_RULES)-1:0] spd_wr_idx,
+    output wire                       spd_wr_en,
+    output wire                       spd_wr_v6,
+    output wire [127:0]               spd_wr_src,
+    output wire [7:0]                 spd_wr_src_plen,
+    output wire [127:0]               spd_wr_dst,
+    output wire [7:0]                 spd_wr_dst_plen,
+    output wire                       spd_wr_proto_any,
+    output wire [7:0]                 spd_wr_proto,
+    output wire [1:0]                 spd_wr_action,
+    output wire [SA_W-1:0]            spd_wr_sa,
+    // counters
+    output wire [SA_W-1:0]            cnt_rd_idx,
+    output wire [3:0]                 cnt_rd_sel,
+    input  wire [63:0]                cnt_rd_value,
+    output wire [4:0]                 glb_rd_sel,
+    input  wire [63:0]                glb_rd_value,
+    // events
+    input  wire                       ev_valid,
+    output wire                       ev_ready,
+    input  wire [31:0]                ev_data,
+    output reg  [31:0]                ev_icv_interval
+);
+  localparam AW = `BAR0_AW;
+  localparam RI = $clog2(N_RULES);
+  localparam RW = `BAR0_SA_REC_N;                  // the record's words
+  localparam RB = $clog2(RW);
+  localparam [32*RW-1:0] REC_MASK = {(32*RW){1'b1}} >> (32*RW - `SA_REC_W);
+  // the bits each register holds: the map's, an index field cut to this card's size
+  function automatic [31:0] cut(input [31:0] reg_mask, input [31:0] field_mask, input integer lsb,
+                                input integer width);
+    cut = reg_mask & ~(field_mask & ~(((32'd1 << width) - 32'd1) << lsb));
+  endfunction
+  localparam [31:0] SA_INDEX_M  = cut(`BAR0_SA_INDEX_MASK, `BAR0_SA_INDEX_IDX_MASK,
+                                     `BAR0_SA_INDEX_IDX_LSB, SA_W);
+  localparam [31:0] SPD_INDEX_M = cut(`BAR0_SPD_INDEX_MASK, `BAR0_SPD_INDEX_IDX_MASK,
+                                     `BAR0_SPD_INDEX_IDX_LSB, RI);
+  localparam [31:0] SPD_SA_M    = cut(`BAR0_SPD_SA_MASK, `BAR0_SPD_SA_SA_MASK, `BAR0_SPD_SA_SA_LSB, SA_W);
+  localparam [31:0] CNT_SEL_M   = cut(`BAR0_CNT_SEL_MASK, `BAR0_CNT_SEL_IDX_MASK,
+                                     `BAR0_CNT_SEL_IDX_LSB, SA_W);
+  localparam [31:0] ALL          = 32'hffffffff;
+
+  // a write's bytes, into a register holding `mask`
+  function automatic [31:0] merge(input [31:0] old, input [31:0] data, input [3:0] be,
+                                  input [31:0] mask);
+    reg [31:0] m;
+    begin
+      m     = {{8{be[3]}}, {8{be[2]}}, {8{be[1]}}, {8{be[0]}}} & mask;
+      merge = (old & ~m) | (data & m);
+    end
+  endfunction
+
+  // --- the request pipeline: stage 1 a delay, stage 2 where accesses happen -------------
+  wire [AW-1:0] req_off = {req_addr[AW-1:2], 2'b00};
+  reg           s1_valid, s1_write, s2_valid, s2_write;
+  reg  [AW-1:0] s1_addr, s2_addr;
+  reg  [31:0]   s1_wdata, s2_wdata;
+  reg  [3:0]    s1_be, s2_be;
+  reg           s2_mapped, s2_writable;
+  always @(posedge clk) begin
+    s1_valid    <= req_valid && !rst;
+    s1_write    <= req_write;
+    s1_addr     <= req_off;
+    s1_wdata    <= req_wdata;
+    s1_be       <= req_be;
+    s2_valid    <= s1_valid && !rst;
+    s2_write    <= s1_write;
+    s2_addr     <= s1_addr;
+    s2_wdata    <= s1_wdata;
+    s2_be       <= s1_be;
+    s2_mapped   <= `BAR0_IS_MAPPED(s1_addr);
+    s2_writable <= `BAR0_IS_WRITABLE(s1_addr);
+  end
+
+  wire rd = s2_valid && !s2_write;
+  wire wr = s2_valid && s2_write && s2_mapped && s2_writable;
+  wire go = s2_be[0] && s2_wdata[0];               // a command's bit 0, written
+  // the register of an array
+  wire [AW-1:0] key_rel = s2_addr - `BAR0_SA_KEY;
+  wire [AW-1:0] rec_rel = s2_addr - `BAR0_SA_REC;
+  wire [AW-1:0] src_rel = s2_addr - `BAR0_SPD_SRC;
+  wire [AW-1:0] dst_rel = s2_addr - `BAR0_SPD_DST;
+  wire          in_key  = key_rel < 4 * `BAR0_SA_KEY_N;
+  wire          in_rec  = rec_rel < 4 * `BAR0_SA_REC_N;
+  wire          in_src  = src_rel < 4 * `BAR0_SPD_SRC_N;
+  wire          in_dst  = dst_rel < 4 * `BAR0_SPD_DST_N;
+  wire [2:0]    key_w   = key_rel[4:2];
+  wire [RB-1:0] rec_w   = rec_rel[RB+1:2];
+  wire [1:0]    src_w   = src_rel[3:2];
+  wire [1:0]    dst_w   = dst_rel[3:2];
+
+  // --- state ---------------------------------------------------------------------------
+  reg  [31:0]      scratch, sa_index, sa_key_size, sa_seq_lo, sa_seq_hi, sa_commits;
+  reg  [255:0]     sa_key;
+  reg  [32*RW-1:0] sa_rec;
+  reg  [31:0]      spd_index, spd_flags, spd_plen, spd_proto, spd_action, spd_sa;
+  reg  [127:0]     spd_src, spd_dst;
+  reg  [31:0]      cnt_sel, glb_sel;          // as read back; cnt_sel_e, glb_sel_e drive the card
+  reg  [31:0]      cnt_hi, glb_hi;
+  reg  [31:0]      err, err_addr;
+  reg  [4:0]       rst_left;                  // cycles of the card's reset to go
+  wire             resetting = rst_left != 5'd0;
+
+  wire sa_go   = wr && s2_addr == `BAR0_SA_COMMIT && go;
+  wire spd_go  = wr && s2_addr == `BAR0_SPD_COMMIT && go;
+  wire sa_busy = !sa_wr_ready;
+  wire soft_rst = wr && s2_addr == `BAR0_RESET && go;     // again during one: starts over
+  assign sa_wr_valid  = sa_go && !sa_busy;
+  assign spd_wr_valid = spd_go && !resetting;
+
+  // what went wrong this cycle
+  reg [31:0] err_new;
+  always @* begin
+    err_new = 32'd0;
+    err_new[`BAR0_ERR_RD_UNMAPPED] = rd && !s2_mapped;
+    err_new[`BAR0_ERR_WR_UNMAPPED] = s2_valid && s2_write && !s2_mapped;
+    err_new[`BAR0_ERR_WR_RO]       = s2_valid && s2_write && s2_mapped && !s2_writable;
+    err_new[`BAR0_ERR_BUSY]        = (sa_go && sa_busy) || (spd_go && resetting);
+  end
+  reg [31:0] err_here;                            // ERR_ADDR for this access
+  always @* begin
+    err_here = 32'd0;
+    err_here[`BAR0_ERR_ADDR_OFFSET] = s2_addr;
+    err_here[`BAR0_ERR_ADDR_WRITE]  = s2_write;
+  end
+
+  always @(posedge clk) begin
+    if (rst || soft_rst) begin
+      scratch         <= `BAR0_SCRATCH_RESET;
+      sa_index        <= `BAR0_SA_INDEX_RESET;
+      sa_key_size     <= `BAR0_SA_KEY_SIZE_RESET;
+      sa_seq_lo       <= `BAR0_SA_SEQ_LO_RESET;
+      sa_seq_hi       <= `BAR0_SA_SEQ_HI_RESET;
+      sa_commits      <= `BAR0_SA_COMMITS_RESET;
+      sa_key          <= {`BAR0_SA_KEY_N{`BAR0_SA_KEY_RESET}};
+      sa_rec          <= {`BAR0_SA_REC_N{`BAR0_SA_REC_RESET}} & REC_MASK;
+      spd_index       <= `BAR0_SPD_INDEX_RESET;
+      spd_flags       <= `BAR0_SPD_FLAGS_RESET;
+      spd_plen        <= `BAR0_SPD_PLEN_RESET;
+      spd_proto       <= `BAR0_SPD_PROTO_RESET;
+      spd_action      <= `BAR0_SPD_ACTION_RESET;
+      spd_sa          <= `BAR0_SPD_SA_RESET;
+      spd_src         <= {`BAR0_SPD_SRC_N{`BAR0_SPD_SRC_RESET}};
+      spd_dst         <= {`BAR0_SPD_DST_N{`BAR0_SPD_DST_RESET}};
+      cnt_hi          <= `BAR0_CNT_HI_RESET;
+      glb_hi          <= `BAR0_GLB_HI_RESET;
+      err             <= `BAR0_ERR_RESET;
+      err_addr        <= `BAR0_ERR_ADDR_RESET;
+      ev_icv_interval <= `BAR0_EV_ICV_INTERVAL_RESET;
+    end else begin
+      if (wr) case (s2_addr)
+        `BAR0_SCRATCH:     scratch     <= merge(scratch, s2_wdata, s2_be, `BAR0_SCRATCH_MASK);
+        `BAR0_SA_INDEX:    sa_index    <= merge(sa_index, s2_wdata, s2_be, SA_INDEX_M);
+        `BAR0_SA_KEY_SIZE: sa_key_size <= merge(sa_key_size, s2_wdata, s2_be, `BAR0_SA_KEY_SIZE_MASK);
+        `BAR0_SA_SEQ_LO:   sa_seq_lo   <= merge(sa_seq_lo, s2_wdata, s2_be, `BAR0_SA_SEQ_LO_MASK);
+        `BAR0_SA_SEQ_HI:   sa_seq_hi   <= merge(sa_seq_hi, s2_wdata, s2_be, `BAR0_SA_SEQ_HI_MASK);
+        `BAR0_SPD_INDEX:   spd_index   <= merge(spd_index, s2_wdata, s2_be, SPD_INDEX_M);
+        `BAR0_SPD_FLAGS:   spd_flags   <= merge(spd_flags, s2_wdata, s2_be, `BAR0_SPD_FLAGS_MASK);
+        `BAR0_SPD_PLEN:    spd_plen    <= merge(spd_plen, s2_wdata, s2_be, `BAR0_SPD_PLEN_MASK);
+        `BAR0_SPD_PROTO:   spd_proto   <= merge(spd_proto, s2_wdata, s2_be, `BAR0_SPD_PROTO_MASK);
+        `BAR0_SPD_ACTION:  spd_action  <= merge(spd_action, s2_wdata, s2_be, `BAR0_SPD_ACTION_MASK);
+        `BAR0_SPD_SA:      spd_sa      <= merge(spd_sa, s2_wdata, s2_be, SPD_SA_M);
+        `BAR0_EV_ICV_INTERVAL:
+          ev_icv_interval <= merge(ev_icv_interval, s2_wdata, s2_be, `BAR0_EV_ICV_INTERVAL_MASK);
+        `BAR0_ERR:         err         <= err & ~merge(32'd0, s2_wdata, s2_be, `BAR0_ERR_MASK);
+        default: ;
+      endcase
+      if (wr && in_rec)
+        sa_rec[32*rec_w +: 32] <= merge(sa_rec[32*rec_w +: 32], s2_wdata, s2_be, REC_MASK[32*rec_w +: 32]);
+      if (wr && in_src) spd_src[32*src_w +: 32] <= merge(spd_src[32*src_w +: 32], s2_wdata, s2_be, ALL);
+      if (wr && in_dst) spd_dst[32*dst_w +: 32] <= merge(spd_dst[32*dst_w +: 32], s2_wdata, s2_be, ALL);
+      // the key: written a word at a time, gone once the card has taken it
+      if (sa_wr_valid) sa_key <= 256'd0;
+      else if (wr && in_key) sa_key[32*key_w +: 32] <= merge(sa_key[32*key_w +: 32], s2_wdata, s2_be, ALL);
+      if (sa_wr_valid) sa_commits <= sa_commits + 32'd1;
+      // high halves, latched by the low half's read
+      if (rd && s2_addr == `BAR0_CNT_LO) cnt_hi <= cnt_rd_value[63:32];
+      if (rd && s2_addr == `BAR0_GLB_LO) glb_hi <= glb_rd_value[63:32];
+      // bad accesses; ERR_ADDR keeps the first
+      if (err_new != 32'd0) begin
+        err <= err | err_new;
+        if (err == 32'd0) err_addr <= err_here;
+      end
+    end
+  end
+
+  // the selects, as read back: with every other register, in stage 2
+  always @(posedge clk) begin
+    if (rst) begin
+      cnt_sel <= `BAR0_CNT_SEL_RESET;
+      glb_sel <= `BAR0_GLB_SEL_RESET;
+    end else if (wr && s2_addr == `BAR0_CNT_SEL) begin
+      cnt_sel <= merge(cnt_sel, s2_wdata, s2_be, CNT_SEL_M);
+    end else if (wr && s2_addr == `BAR0_GLB_SEL) begin
+      glb_sel <= merge(glb_sel, s2_wdata, s2_be, `BAR0_GLB_SEL_MASK);
+    end
+  end
+  // ... and as the card sees them: from the request itself, two stages early (see the top)
+  reg  [31:0] cnt_sel_e, glb_sel_e;
+  wire        req_wr = req_valid && req_write && !rst;
+  always @(posedge clk) begin
+    if (rst) begin
+      cnt_sel_e <= `BAR0_CNT_SEL_RESET;
+      glb_sel_e <= `BAR0_GLB_SEL_RESET;
+    end else if (req_wr && req_off == `BAR0_CNT_SEL) begin
+      cnt_sel_e <= merge(cnt_sel_e, req_wdata, req_be, CNT_SEL_M);
+    end else if (req_wr && req_off == `BAR0_GLB_SEL) begin
+      glb_sel_e <= merge(glb_sel_e, req_wdata, req_be, `BAR0_GLB_SEL_MASK);
+    end
+  end
+  assign cnt_rd_idx = cnt_sel_e[`BAR0_CNT_SEL_IDX_LSB +: SA_W];
+  assign cnt_rd_sel = cnt_sel_e[`BAR0_CNT_SEL_SEL];
+  assign glb_rd_sel = glb_sel_e[`BAR0_GLB_SEL_SEL];
+
+  // the card's reset
+  always @(posedge clk) begin
+    if (rst) rst_left <= 5'd0;
+    else if (soft_rst) rst_left <= RESET_CYCLES[4:0];
+    else if (resetting) rst_left <= rst_left - 5'd1;
+  end
+  assign card_rst_o = resetting;
+
+  // --- the card's inputs ---------------------------------------------------------------
+  assign sa_wr_idx        = sa_index[`BAR0_SA_INDEX_IDX_LSB +: SA_W];
+  assign sa_wr_rec        = sa_rec[`SA_REC_W-1:0];
+  assign sa_wr_key_256    = sa_key_size[`BAR0_SA_KEY_SIZE_K256];
+  assign sa_wr_key        = sa_key;
+  assign sa_wr_seq        = {sa_seq_hi, sa_seq_lo};
+  assign spd_wr_idx       = spd_index[`BAR0_SPD_INDEX_IDX_LSB +: RI];
+  assign spd_wr_en        = spd_flags[`BAR0_SPD_FLAGS_VALID];
+  assign spd_wr_v6        = spd_flags[`BAR0_SPD_FLAGS_V6];
+  assign spd_wr_proto_any = spd_flags[`BAR0_SPD_FLAGS_PROTO_ANY];
+  assign spd_wr_src       = spd_src;
+  assign spd_wr_src_plen  = spd_plen[`BAR0_SPD_PLEN_SRC];
+  assign spd_wr_dst       = spd_dst;
+  assign spd_wr_dst_plen  = spd_plen[`BAR0_SPD_PLEN_DST];
+  assign spd_wr_proto     = spd_proto[`BAR0_SPD_PROTO_PROTO];
+  assign spd_wr_action    = spd_action[`BAR0_SPD_ACTION_ACTION];
+  assign spd_wr_sa        = spd_sa[`BAR0_SPD_SA_SA_LSB +: SA_W];
+  assign ev_ready         = rd && s2_addr == `BAR0_EV_DATA;
+
+  // --- reads ---------------------------------------------------------------------------
+  reg [31:0] rdata;
+  always @* begin
+    rdata = s2_mapped ? 32'd0 : `BAR0_BAD_READ;
+    case (s2_addr)
+      `BAR0_ID:              rdata = `BAR0_ID_MAGIC;
+      `BAR0_VERSION:         rdata = `BAR0_VERSION_VALUE;
+      `BAR0_CAP_SA:          rdata = 32'd1 << SA_W;
+      `BAR0_CAP_LANES:       rdata = LANES;
+      `BAR0_CAP_RULES:       rdata = N_RULES;
+      `BAR0_CAP_FRAME:       rdata = MAX_FRAME;
+      `BAR0_CAP_COUNTERS: begin
+        rdata[`BAR0_CAP_COUNTERS_SA]  = 9;    // cnt_rd_sel 0 .. 8 (docs/card.md)
+        rdata[`BAR0_CAP_COUNTERS_GLB] = 15;   // glb_rd_sel 0 .. 14
+      end
+      `BAR0_CAP_FEATURES:    rdata[`BAR0_CAP_FEATURES_DMA] = 1'b0;
+      `BAR0_SCRATCH:         rdata = scratch;
+      `BAR0_RESET:           rdata[`BAR0_RESET_GO] = resetting;
+      `BAR0_STATUS: begin
+        rdata[`BAR0_STATUS_SA_BUSY]    = sa_busy;
+        rdata[`BAR0_STATUS_EV_PENDING] = ev_valid;
+        rdata[`BAR0_STATUS_RESETTING]  = resetting;
+        rdata[`BAR0_STATUS_ERROR]      = err != 32'd0;
+      end
+      `BAR0_ERR:             rdata = err;
+      `BAR0_ERR_ADDR:        rdata = err_addr;
+      `BAR0_SA_INDEX:        rdata = sa_index;
+      `BAR0_SA_KEY_SIZE:     rdata = sa_key_size;
+      `BAR0_SA_SEQ_LO:       rdata = sa_seq_lo;
+      `BAR0_SA_SEQ_HI:       rdata = sa_seq_hi;
+      `BAR0_SA_COMMIT:       rdata[`BAR0_SA_COMMIT_BUSY] = sa_busy;
+      `BAR0_SA_COMMITS:      rdata = sa_commits;
+      `BAR0_SPD_INDEX:       rdata = spd_index;
+      `BAR0_SPD_FLAGS:       rdata = spd_flags;
+      `BAR0_SPD_PLEN:        rdata = spd_plen;
+      `BAR0_SPD_PROTO:       rdata = spd_proto;
+      `BAR0_SPD_ACTION:      rdata = spd_action;
+      `BAR0_SPD_SA:          rdata = spd_sa;
+      `BAR0_CNT_SEL:         rdata = cnt_sel;
+      `BAR0_CNT_LO:          rdata = cnt_rd_value[31:0];
+      `BAR0_CNT_HI:          rdata = cnt_hi;
+      `BAR0_GLB_SEL:         rdata = glb_sel;
+      `BAR0_GLB_LO:          rdata = glb_rd_value[31:0];
+      `BAR0_GLB_HI:          rdata = glb_hi;
+      `BAR0_EV_DATA:         rdata = ev_valid ? ev_data : 32'd0;
+      `BAR0_EV_ICV_INTERVAL: rdata = ev_icv_interval;
+      default: ;
+    endcase
+    if (in_rec) rdata = sa_rec[32*rec_w +: 32];
+    if (in_src) rdata = spd_src[32*src_w +: 32];
+    if (in_dst) rdata = spd_dst[32*dst_w +: 32];
+    // SA_KEY is write-only: 0, as set above
+  end
+
+  always @(posedge clk) begin
+    rsp_valid <= rd && !rst;
+    rsp_rdata <= rdata;
+  end
+
+  // bits the card does not take
+  wire unused = &{1'b0, req_addr[1:0], cnt_sel_e, glb_sel_e, sa_index, sa_key_size, spd_index, spd_flags, spd_plen,
+                  spd_proto, spd_action, spd_sa, sa_rec, key_rel, rec_rel, src_rel, dst_rel};
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,127 @@
+// The card as the host sees it: nicsec_card with its host side behind the BAR0
+// register block (card_csr, regmap/bar0.def, docs/bar0.md). The host reaches SAs,
+// policy rules, counters, events and the soft reset only through 32-bit register
+// requests; the LAN and WAN ports and the exception path's frame ports
+// (host_rx_*, host_tx_*, which the DMA rings will serve) stay ports. This is the
+// top that `nicsec-sim run` and the PCIe wrapper put their BAR in front of.
+//
+// Register requests (card_csr): at most one a cycle, never refused; a read's
+// data comes back exactly 3 cycles after its request, with rsp_valid; accesses
+// take effect in order. The card is held in reset by rst or by a soft reset
+// (RESET.go).
+`default_nettype none
+`include "sa_record.vh"
+`include "bar0.vh"
+
+module nicsec_card_bar #(
+    parameter LANES   = 1,
+    parameter SA_W    = 12,
+    parameter N_RULES = 64
+) (
+    input  wire                 clk,
+    input  wire                 rst,
+    // BAR0
+    input  wire                 req_valid,
+    input  wire                 req_write,
+    input  wire [`BAR0_AW-1:0]  req_addr,
+    input  wire [31:0]          req_wdata,
+    input  wire [3:0]           req_be,
+    output wire                 rsp_valid,
+    output wire [31:0]          rsp_rdata,
+    // LAN
+    input  wire [128*LANES-1:0] lan_rx_tdata,
+    input  wire [16*LANES-1:0]  lan_rx_tkeep,
+    input  wire                 lan_rx_tvalid,
+    output wire                 lan_rx_tready,
+    input  wire                 lan_rx_tlast,
+    output wire [128*LANES-1:0] lan_tx_tdata,
+    output wire [16*LANES-1:0]  lan_tx_tkeep,
+    output wire                 lan_tx_tvalid,
+    input  wire                 lan_tx_tready,
+    output wire                 lan_tx_tlast,
+    // WAN
+    input  wire [128*LANES-1:0] wan_rx_tdata,
+    input  wire [16*LANES-1:0]  wan_rx_tkeep,
+    input  wire                 wan_rx_tvalid,
+    output wire                 wan_rx_tready,
+    input  wire                 wan_rx_tlast,
+    output wire [128*LANES-1:0] wan_tx_tdata,
+    output wire [16*LANES-1:0]  wan_tx_tkeep,
+    output wire                 wan_tx_tvalid,
+    input  wire                 wan_tx_tready,
+    output wire                 wan_tx_tlast,
+    // the exception path
+    output wire [128*LANES-1:0] host_rx_tdata,
+    output wire [16*LANES-1:0]  host_rx_tkeep,
+    output wire                 host_rx_tvalid,
+    input  wire                 host_rx_tready,
+    output wire                 host_rx_tlast,
+    output wire                 host_rx_port,      // 0 came in on the LAN, 1 the WAN
+    input  wire [128*LANES-1:0] host_tx_tdata,
+    input  wire [16*LANES-1:0]  host_tx_tkeep,
+    input  wire                 host_tx_tvalid,
+    output wire                 host_tx_tready,
+    input  wire                 host_tx_tlast,
+    input  wire                 host_tx_port       // with every beat: 0 LAN, 1 WAN
+);
+  localparam RI = $clog2(N_RULES);
+
+  wire                  card_rst_soft;
+  wire                  sa_wr_valid, sa_wr_ready, sa_wr_key_256;
+  wire [SA_W-1:0]       sa_wr_idx;
+  wire [`SA_REC_W-1:0]  sa_wr_rec;
+  wire [255:0]          sa_wr_key;
+  wire [63:0]           sa_wr_seq;
+  wire                  spd_wr_valid, spd_wr_en, spd_wr_v6, spd_wr_proto_any;
+  wire [RI-1:0]         spd_wr_idx;
+  wire [127:0]          spd_wr_src, spd_wr_dst;
+  wire [7:0]            spd_wr_src_plen, spd_wr_dst_plen, spd_wr_proto;
+  wire [1:0]            spd_wr_action;
+  wire [SA_W-1:0]       spd_wr_sa, cnt_rd_idx;
+  wire [3:0]            cnt_rd_sel;
+  wire [4:0]            glb_rd_sel;
+  wire [63:0]           cnt_rd_value, glb_rd_value;
+  wire                  ev_valid, ev_ready;
+  wire [31:0]           ev_data, ev_icv_interval;
+
+  card_csr #(.LANES(LANES), .SA_W(SA_W), .N_RULES(N_RULES)) u_csr (
+      .clk(clk), .rst(rst),
+      .req_valid(req_valid), .req_write(req_write), .req_addr(req_addr), .req_wdata(req_wdata),
+      .req_be(req_be), .rsp_valid(rsp_valid), .rsp_rdata(rsp_rdata),
+      .card_rst_o(card_rst_soft),
+      .sa_wr_valid(sa_wr_valid), .sa_wr_ready(sa_wr_ready), .sa_wr_idx(sa_wr_idx), .sa_wr_rec(sa_wr_rec),
+      .sa_wr_key_256(sa_wr_key_256), .sa_wr_key(sa_wr_key), .sa_wr_seq(sa_wr_seq),
+      .spd_wr_valid(spd_wr_valid), .spd_wr_idx(spd_wr_idx), .spd_wr_en(spd_wr_en), .spd_wr_v6(spd_wr_v6),
+      .spd_wr_src(spd_wr_src), .spd_wr_src_plen(spd_wr_src_plen), .spd_wr_dst(spd_wr_dst),
+      .spd_wr_dst_plen(spd_wr_dst_plen), .spd_wr_proto_any(spd_wr_proto_any), .spd_wr_proto(spd_wr_proto),
+      .spd_wr_action(spd_wr_action), .spd_wr_sa(spd_wr_sa),
+      .cnt_rd_idx(cnt_rd_idx), .cnt_rd_sel(cnt_rd_sel), .cnt_rd_value(cnt_rd_value),
+      .glb_rd_sel(glb_rd_sel), .glb_rd_value(glb_rd_value),
+      .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_data(ev_data), .ev_icv_interval(ev_icv_interval));
+
+  nicsec_card #(.LANES(LANES), .SA_W(SA_W), .N_RULES(N_RULES)) u_card (
+      .clk(clk), .rst(rst || card_rst_soft),
+      .lan_rx_tdata(lan_rx_tdata), .lan_rx_tkeep(lan_rx_tkeep), .lan_rx_tvalid(lan_rx_tvalid),
+      .lan_rx_tready(lan_rx_tready), .lan_rx_tlast(lan_rx_tlast),
+      .lan_tx_tdata(lan_tx_tdata), .lan_tx_tkeep(lan_tx_tkeep), .lan_tx_tvalid(lan_tx_tvalid),
+      .lan_tx_tready(lan_tx_tready), .lan_tx_tlast(lan_tx_tlast),
+      .wan_rx_tdata(wan_rx_tdata), .wan_rx_tkeep(wan_rx_tkeep), .wan_rx_tvalid(wan_rx_tvalid),
+      .wan_rx_tready(wan_rx_tready), .wan_rx_tlast(wan_rx_tlast),
+      .wan_tx_tdata(wan_tx_tdata), .wan_tx_tkeep(wan_tx_tkeep), .wan_tx_tvalid(wan_tx_tvalid),
+      .wan_tx_tready(wan_tx_tready), .wan_tx_tlast(wan_tx_tlast),
+      .host_rx_tdata(host_rx_tdata), .host_rx_tkeep(host_rx_tkeep), .host_rx_tvalid(host_rx_tvalid),
+      .host_rx_tready(host_rx_tready), .host_rx_tlast(host_rx_tlast), .host_rx_port(host_rx_port),
+      .host_tx_tdata(host_tx_tdata), .host_tx_tkeep(host_tx_tkeep), .host_tx_tvalid(host_tx_tvalid),
+      .host_tx_tready(host_tx_tready), .host_tx_tlast(host_tx_tlast), .host_tx_port(host_tx_port),
+      .sa_wr_valid(sa_wr_valid), .sa_wr_ready(sa_wr_ready), .sa_wr_idx(sa_wr_idx), .sa_wr_rec(sa_wr_rec),
+      .sa_wr_key_256(sa_wr_key_256), .sa_wr_key(sa_wr_key), .sa_wr_seq(sa_wr_seq),
+      .spd_wr_valid(spd_wr_valid), .spd_wr_idx(spd_wr_idx), .spd_wr_en(spd_wr_en), .spd_wr_v6(spd_wr_v6),
+      .spd_wr_src(spd_wr_src), .spd_wr_src_plen(spd_wr_src_plen), .spd_wr_dst(spd_wr_dst),
+      .spd_wr_dst_plen(spd_wr_dst_plen), .spd_wr_proto_any(spd_wr_proto_any), .spd_wr_proto(spd_wr_proto),
+      .spd_wr_action(spd_wr_action), .spd_wr_sa(spd_wr_sa),
+      .cnt_rd_idx(cnt_rd_idx), .cnt_rd_sel(cnt_rd_sel), .cnt_rd_value(cnt_rd_value),
+      .glb_rd_sel(glb_rd_sel), .glb_rd_value(glb_rd_value),
+      .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_data(ev_data), .ev_icv_interval(ev_icv_interval));
+endmodule
+
+`default_nettype wire
