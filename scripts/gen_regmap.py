@@ -147,7 +147,7 @@ def parse_map(path):
                          section=len(sections) - 1))
     if prefix is None:
         sys.exit(f"{path}: empty")
-    spans = sorted((r["off"], r["off"] + 4 * r["count"], r) for r in regs)
+    spans = sorted(((r["off"], r["off"] + 4 * r["count"], r) for r in regs), key=lambda x: x[:2])
     for (a0, a1, ra), (b0, _, rb) in zip(spans, spans[1:]):
         if b0 < a1:
             sys.exit(f"{path}:{rb['line']}: {rb['name']} at {b0:#x} overlaps "
