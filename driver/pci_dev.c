@@ -29,9 +29,8 @@
 
 #include <pci/pci.h>
 
-/* The kernel's resource flags, as sysfs `resource` shows them. */
+/* The kernel's resource flag for an I/O-port BAR, as `resource` shows it. */
 #define IORESOURCE_IO	0x100
-#define IORESOURCE_MEM	0x200
 
 struct pci_addr {
 	unsigned dom, bus, dev, fn;
@@ -40,7 +39,6 @@ struct pci_addr {
 /* What the libpci scan tells about the device picked. */
 struct pci_found {
 	struct pci_addr a;
-	unsigned vendor, device;
 	int      cmd_known;		/* config space was readable */
 	unsigned cmd;			/* its command register */
 };
@@ -201,8 +199,6 @@ pick(struct pci_access *pacc, const char *sysfs_pci,
 			    NICSEC_PCI_VENDOR, NICSEC_PCI_DEVICE);
 		}
 	}
-	out->vendor = best->vendor_id;
-	out->device = best->device_id;
 
 	/* The command register, to catch a card whose memory decoding is
 	 * off: its BAR would map, but every read would come back all ones.
