@@ -204,7 +204,7 @@ pick(struct pci_access *pacc, const char *sysfs_pci,
 	 * off: its BAR would map, but every read would come back all ones.
 	 * Config space that can't be read leaves the question open. */
 	{
-		uint8_t cmd[2];
+		uint8_t cmd[2] = { 0, 0 };
 
 		out->cmd_known = pci_read_block(best, PCI_COMMAND, cmd, 2);
 		out->cmd = (unsigned)cmd[0] | (unsigned)cmd[1] << 8;
