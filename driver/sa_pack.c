@@ -102,6 +102,60 @@ sa_record_pack(const struct nicsec_sa *sa, uint32_t rec[SA_REC_WORDS])
 	PUT(rec, HARD_BYTES, sa->hard_bytes);
 }
 
+/* The n bytes of a field written by sa_record_put_bytes(), p[0] on top. */
+static void
+get_bytes(const uint32_t *rec, unsigned lsb, uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)sa_record_get(rec, lsb + 8 * (unsigned)(n - 1 - i),
+		    8);
+}
+
+#define GET(rec, f) sa_record_get(rec, SA_REC_##f##_LSB, SA_REC_##f##_BITS)
+
+int
+sa_record_unpack(const uint32_t rec[SA_REC_WORDS], struct nicsec_sa *sa)
+{
+	size_t alen;
+
+	memset(sa, 0, sizeof(*sa));
+	if (!GET(rec, VALID))
+		return 0;
+	sa->dir = GET(rec, DIR_OUT) ? SA_DIR_OUT : SA_DIR_IN;
+	sa->esn = (int)GET(rec, ESN);
+	sa->icv_len = (int)GET(rec, ICV_LEN);
+	sa->spi = (uint32_t)GET(rec, SPI);
+	get_bytes(rec, SA_REC_SALT_LSB, sa->salt, 4);
+	sa->replay_window = (uint32_t)GET(rec, WIN);
+	sa->encap = (int)GET(rec, UDP);
+	sa->encap_sport = (uint16_t)GET(rec, SPORT);
+	sa->encap_dport = (uint16_t)GET(rec, DPORT);
+	if (sa->encap)
+		sa->encap_ofamily = AF_INET;	/* ip's 0.0.0.0: not recorded */
+	sa->family = GET(rec, V6) ? AF_INET6 : AF_INET;
+	alen = sa->family == AF_INET ? 4 : 16;
+	get_bytes(rec, SA_REC_SRC_LSB, sa->src, alen);
+	get_bytes(rec, SA_REC_DST_LSB, sa->dst, alen);
+	get_bytes(rec, SA_REC_ETH_SRC_LSB, sa->ether_src, 6);
+	get_bytes(rec, SA_REC_ETH_DST_LSB, sa->ether_dst, 6);
+	sa->sel.proto = -1;
+	if (!GET(rec, SEL_ANY)) {
+		sa->sel.family = GET(rec, SEL_V6) ? AF_INET6 : AF_INET;
+		alen = sa->sel.family == AF_INET ? 4 : 16;
+		get_bytes(rec, SA_REC_SEL_SRC_LSB, sa->sel.src, alen);
+		get_bytes(rec, SA_REC_SEL_DST_LSB, sa->sel.dst, alen);
+		sa->sel.src_plen = (int)GET(rec, SEL_SRC_PLEN);
+		sa->sel.dst_plen = (int)GET(rec, SEL_DST_PLEN);
+	}
+	sa->soft_packets = GET(rec, SOFT_PKTS);
+	sa->hard_packets = GET(rec, HARD_PKTS);
+	sa->soft_bytes = GET(rec, SOFT_BYTES);
+	sa->hard_bytes = GET(rec, HARD_BYTES);
+	return 1;
+}
+
 int
 sa_key_words(const struct nicsec_sa *sa, uint32_t words[SA_KEY_WORDS])
 {

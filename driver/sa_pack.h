@@ -39,6 +39,14 @@ extern "C" {
 void sa_record_pack(const struct nicsec_sa *sa, uint32_t rec[SA_REC_WORDS]);
 
 /*
+ * The other way: the SA a record read back from the card describes, without
+ * its key (never readable), reqid, sequence numbers or selector protocol
+ * (not in the record), encap's OADDR shown as 0.0.0.0.  Returns 1, or 0 with
+ * *sa zeroed when the record's valid bit is 0 (an empty slot).
+ */
+int sa_record_unpack(const uint32_t rec[SA_REC_WORDS], struct nicsec_sa *sa);
+
+/*
  * The key as the GCM engine's key_data port takes it: key byte 0 in the top
  * bits, a 128-bit key in the top half with zeros under it.  Returns 1 for a
  * 256-bit key (the port's key_256), else 0.

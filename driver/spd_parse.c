@@ -103,6 +103,23 @@ protocol(const char *s, int *proto, char *err, size_t errlen)
 	return 0;
 }
 
+/* An SPI as ip reads one (strtoul base 0), nonzero and 32 bits. */
+static int
+spi_value(const char *s, uint32_t *spi, char *err, size_t errlen)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (*s == '-' || *end != '\0' || errno != 0 || v == 0 ||
+	    v > UINT32_MAX)
+		return perr(err, errlen, "spi: '%s' is not a number 1 .. "
+		    "0xffffffff", s);
+	*spi = (uint32_t)v;
+	return 0;
+}
+
 static int
 action(const char *s, int *act, char *err, size_t errlen)
 {
@@ -113,11 +130,10 @@ action(const char *s, int *act, char *err, size_t errlen)
 	else if (strcmp(s, "punt") == 0)
 		*act = SPD_PUNT;
 	else if (strcmp(s, "protect") == 0)
-		return perr(err, errlen, "action: 'protect' rules come from "
-		    "outbound SAs' sel, not from the policy file");
+		*act = SPD_PROTECT;
 	else
-		return perr(err, errlen, "action: '%s' is not bypass, drop or "
-		    "punt", s);
+		return perr(err, errlen, "action: '%s' is not protect, bypass, "
+		    "drop or punt", s);
 	return 0;
 }
 
@@ -128,6 +144,7 @@ spd_parse_line(const char *line, struct nicsec_spd_rule *r, char *err,
 	char buf[SPD_LINE_MAX + 2], *tok[MAX_TOKENS], *s, *save = NULL;
 	int ntok = 0, i, fsrc = 0, fdst = 0;
 	int have_src = 0, have_dst = 0, have_proto = 0, have_action = 0;
+	int have_spi = 0;
 	size_t len = strlen(line);
 
 	memset(r, 0, sizeof(*r));
@@ -163,9 +180,12 @@ spd_parse_line(const char *line, struct nicsec_spd_rule *r, char *err,
 			seen = &have_proto;
 		else if (strcmp(kw, "action") == 0)
 			seen = &have_action;
+		else if (strcmp(kw, "spi") == 0)
+			seen = &have_spi;
 		else
 			return perr(err, errlen, "unknown keyword '%s' (a rule "
-			    "is src PFX dst PFX [proto P] action A)", kw);
+			    "is src PFX dst PFX [proto P] action A [spi N])",
+			    kw);
 		if ((*seen)++)
 			return perr(err, errlen, "'%s' given twice", kw);
 		if (v == NULL)
@@ -178,6 +198,8 @@ spd_parse_line(const char *line, struct nicsec_spd_rule *r, char *err,
 			    errlen);
 		else if (seen == &have_proto)
 			rc = protocol(v, &r->proto, err, errlen);
+		else if (seen == &have_spi)
+			rc = spi_value(v, &r->spi, err, errlen);
 		else
 			rc = action(v, &r->action, err, errlen);
 		if (rc != 0)
@@ -187,6 +209,12 @@ spd_parse_line(const char *line, struct nicsec_spd_rule *r, char *err,
 		return perr(err, errlen, "missing '%s' (a rule is src PFX dst "
 		    "PFX [proto P] action A)", !have_src ? "src" :
 		    !have_dst ? "dst" : "action");
+	if (r->action == SPD_PROTECT && !have_spi)
+		return perr(err, errlen, "action protect needs 'spi N': the "
+		    "outbound SA the traffic goes into");
+	if (r->action != SPD_PROTECT && have_spi)
+		return perr(err, errlen, "'spi' goes with action protect only, "
+		    "not %s", spd_action_name(r->action));
 	if (fsrc != fdst)
 		return perr(err, errlen, "src is %s but dst is %s",
 		    fsrc == AF_INET ? "IPv4" : "IPv6",

@@ -1,19 +1,23 @@
 /*
- * spd_parse.h - policy rules for LAN traffic that no SA carries.
+ * spd_parse.h - policy rules: where the card sends LAN traffic.
  *
- * `nicsec-sim replay --spd FILE` (and later nicsecctl) take one rule a line:
+ * `nicsec-sim replay --spd FILE` and `nicsecctl spd add` take one rule a line:
  *
  *	src 10.1.0.0/24 dst 10.9.0.0/16 proto udp action bypass
  *	src 2001:db8:a::/48 dst ::/0 action punt	# to the host
+ *	src 10.1.0.0/24 dst 10.2.0.0/24 action protect spi 0xc0000001
  *
  * src and dst are prefixes of one family (a bare address is a host: /32 or
  * /128; host bits past the length are refused, as in SA selectors), proto is
  * tcp, udp, icmp, ipv6-icmp or a number 0..255 (0 or leaving it out: any),
- * and action is bypass (sent on unchanged), drop or punt (to the host).  The
- * keywords may come in any order, each once.  `#` starts a comment.
+ * and action is protect (into the outbound SA whose SPI `spi` gives; only
+ * protect takes spi), bypass (sent on unchanged), drop or punt (to the
+ * host).  The keywords may come in any order, each once.  `#` starts a
+ * comment.
  *
- * The card tries its rules in order, first match wins; these come before the
- * protect rules made from outbound SAs' selectors.  Valid C and C++.
+ * The card tries its rules in order, first match wins.  In a replay, the
+ * file's rules come before the protect rules made from outbound SAs'
+ * selectors.  Valid C and C++.
  */
 #ifndef NICSEC_SPD_PARSE_H
 #define NICSEC_SPD_PARSE_H
@@ -40,7 +44,8 @@ struct nicsec_spd_rule {
 	uint8_t  src[16], dst[16];
 	int      src_plen, dst_plen;
 	int      proto;			/* IP protocol, -1 any */
-	int      action;		/* SPD_BYPASS, SPD_DROP or SPD_PUNT */
+	int      action;		/* SPD_PROTECT, _BYPASS, _DROP or _PUNT */
+	uint32_t spi;			/* protect: the outbound SA's SPI */
 };
 
 /*

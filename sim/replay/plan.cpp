@@ -3,8 +3,9 @@
 // Inbound SAs sit at index SPI & 0xfff, because the card finds an inbound SA
 // by the low 12 bits of the SPI in the packet (and then compares the whole
 // SPI). Outbound SAs take the lowest indices left. The policy file's rules
-// come first, in file order, then one protect rule per outbound SA, from its
-// `sel`, in SA-file order: the card takes the first rule that matches.
+// come first, in file order (a protect rule there names its outbound SA by
+// SPI), then one protect rule per outbound SA, from its `sel`, in SA-file
+// order: the card takes the first rule that matches.
 #include "replay.h"
 
 #include <cstdarg>
@@ -100,6 +101,18 @@ std::string make_plan(const Options &o, Plan &p)
             q.proto = r[i].proto;
             q.action = r[i].action;
             q.sa = 0;
+            if (q.action == SPD_PROTECT) {
+                const Slot *to = nullptr;
+                for (const Slot &s : p.sas)
+                    if (s.sa.dir == SA_DIR_OUT && s.sa.spi == r[i].spi) to = &s;
+                if (to == nullptr) {
+                    uint32_t spi = r[i].spi;
+                    free(r);
+                    return fmt("%s: rule %zu: action protect spi 0x%08x: no outbound SA in %s has that SPI",
+                               o.spd.c_str(), i + 1, spi, o.sa.c_str());
+                }
+                q.sa = to->index;
+            }
             p.rules.push_back(q);
         }
         free(r);

@@ -56,6 +56,21 @@ test_v4(void **state)
 	assert_int_equal(r.proto, 17);
 	assert_int_equal(r.action, SPD_BYPASS);
 	assert_string_equal(spd_action_name(r.action), "bypass");
+	assert_int_equal(r.spi, 0);
+}
+
+static void
+test_protect(void **state)
+{
+	struct nicsec_spd_rule r;
+
+	(void)state;
+	parse_ok("spi 0xc0000001 src 10.1.0.0/24 dst 10.2.0.0/24 action "
+	    "protect", &r);
+	assert_int_equal(r.action, SPD_PROTECT);
+	assert_int_equal(r.spi, 0xc0000001u);
+	assert_int_equal(r.proto, -1);
+	assert_string_equal(spd_action_name(r.action), "protect");
 }
 
 static void
@@ -123,7 +138,15 @@ static const struct {
 	{ "src ten dst 10.0.0.0/8 action drop", "'ten' is not an IPv4" },
 	{ "src 10.0.0.0/8 dst ::/0 action drop", "src is IPv4 but dst is IPv6" },
 	{ "src 10.0.0.0/8 dst 10.0.0.0/8 action allow", "'allow' is not" },
-	{ "src 10.0.0.0/8 dst 10.0.0.0/8 action protect", "outbound SAs" },
+	{ "src 10.0.0.0/8 dst 10.0.0.0/8 action protect", "needs 'spi N'" },
+	{ "src 10.0.0.0/8 dst 10.0.0.0/8 action drop spi 5",
+	  "'spi' goes with action protect only, not drop" },
+	{ "src 10.0.0.0/8 dst 10.0.0.0/8 action protect spi 0",
+	  "'0' is not a number" },
+	{ "src 10.0.0.0/8 dst 10.0.0.0/8 action protect spi 0x100000000",
+	  "'0x100000000' is not a number" },
+	{ "src 10.0.0.0/8 dst 10.0.0.0/8 action protect spi x1",
+	  "'x1' is not a number" },
 	{ "src 10.0.0.0/8 dst 10.0.0.0/8 proto 256 action drop",
 	  "'256' is not tcp" },
 	{ "src 10.0.0.0/8 dst 10.0.0.0/8 proto sctp action drop",
@@ -220,6 +243,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_v4),
+		cmocka_unit_test(test_protect),
 		cmocka_unit_test(test_v6_any_order),
 		cmocka_unit_test(test_hosts_and_protocols),
 		cmocka_unit_test(test_blank),
