@@ -165,6 +165,35 @@ $(BUILD)/nicsec-sim: sim/replay/dispatch.c
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -o $@ $<
 NICSEC_SIM = $(BUILD)/nicsec-sim $(foreach L,$(REPLAY_LANES),$(BUILD)/replay_l$(L)/nicsec-sim-replay)
+
+# `nicsec-sim run`: the card as the host sees it (rtl/nicsec_card_bar.v) live, its
+# ports on Linux interfaces, BAR0 and DMA served to libnicsec's sim backend over a
+# socket (driver/sim_proto.h). One Verilator build per LANES value as for replay,
+# $(BUILD)/run_lN/nicsec-sim-run, which nicsec-sim runs for `run`.
+RUN_CPP  = $(sort $(wildcard sim/run/*.cpp))
+RUN_H    = sim/run/run.h driver/sim_proto.h sim/unit/tb_util.h
+RUN_LIST = $(BUILD)/sim/run-files
+$(shell mkdir -p $(BUILD)/sim && { [ "$$(cat $(RUN_LIST) 2>/dev/null)" = "$(RUN_CPP)" ] || \
+  echo "$(RUN_CPP)" >$(RUN_LIST); })
+# 1 once nicsec_card_bar has the DMA port (docs/dma.md); before, its host frame
+# ports are tied off
+RUN_DMA  = $(if $(shell grep -l dma_rd_req_valid rtl/nicsec_card_bar.v 2>/dev/null),1,0)
+define RUN_BUILD
+$(BUILD)/run_l$(1)/Vnicsec_card_bar.mk: $(wildcard rtl/*.v) $(GEN) $(RUN_LIST)
+	@mkdir -p $(BUILD)/run_l$(1)
+	@echo "VERILATE nicsec_card_bar LANES=$(1) (nicsec-sim run)"
+	@$(VERILATOR) $(VFLAGS) --cc --exe --top-module nicsec_card_bar -GLANES=$(1) \
+	  -Mdir $(BUILD)/run_l$(1) -o nicsec-sim-run -I$(BUILD)/gen -y rtl \
+	  -CFLAGS "-O2 -DLANES=$(1) -DRUN_DMA=$(RUN_DMA) -I$(abspath $(BUILD))/gen -I$(CURDIR)/driver -I$(CURDIR)/sim/unit -I$(CURDIR)/sim/run" \
+	  rtl/nicsec_card_bar.v $(abspath $(RUN_CPP)) >$(BUILD)/run_l$(1).log 2>&1 \
+	  || { tail -40 $(BUILD)/run_l$(1).log; exit 1; }
+$(BUILD)/run_l$(1)/nicsec-sim-run: $(BUILD)/run_l$(1)/Vnicsec_card_bar.mk $(RUN_CPP) $(RUN_H)
+	@echo "BUILD nicsec-sim run LANES=$(1)"
+	@$(MAKE) -s -j 2 -C $(BUILD)/run_l$(1) -f Vnicsec_card_bar.mk >>$(BUILD)/run_l$(1).log 2>&1 \
+	  || { tail -40 $(BUILD)/run_l$(1).log; exit 1; }
+endef
+$(foreach L,$(REPLAY_LANES),$(eval $(call RUN_BUILD,$(L))))
+NICSEC_SIM += $(foreach L,$(REPLAY_LANES),$(BUILD)/run_l$(L)/nicsec-sim-run)
 .PHONY: nicsec-sim
 nicsec-sim: $(NICSEC_SIM)
 all: $(NICSEC_SIM)
@@ -174,9 +203,9 @@ all: $(NICSEC_SIM)
 # when a recipe runs, not when make reads this file: `deps` may only just have
 # installed libpci-dev.
 LIBNICSEC_C = driver/sa_parse.c driver/sa_pack.c driver/spd_parse.c \
-              driver/nicsec_dev.c driver/pci_dev.c
+              driver/nicsec_dev.c driver/pci_dev.c driver/sim_dev.c
 LIBNICSEC_H = driver/sa_parse.h driver/sa_pack.h driver/spd_parse.h \
-              driver/nicsec_dev.h driver/nicsec_ids.h driver/dev_backend.h
+              driver/nicsec_dev.h driver/nicsec_ids.h driver/dev_backend.h driver/sim_proto.h
 LIBPCI_CFLAGS = $$(pkg-config --cflags libpci 2>/dev/null)
 LIBPCI_LIBS   = $$(pkg-config --libs libpci 2>/dev/null || echo -lpci)
 $(BUILD)/driver/libnicsec.a: $(LIBNICSEC_C) $(LIBNICSEC_H) $(GEN)
@@ -187,6 +216,11 @@ $(BUILD)/driver/libnicsec.a: $(LIBNICSEC_C) $(LIBNICSEC_H) $(GEN)
 .PHONY: libnicsec
 libnicsec: $(BUILD)/driver/libnicsec.a
 all: $(BUILD)/driver/libnicsec.a
+# libnicsec's sim backend against a live nicsec-sim run (tests/sim/run_basic.sh)
+$(BUILD)/sim/sim_client: tests/sim/sim_client.c $(BUILD)/driver/libnicsec.a $(GEN)
+	@mkdir -p $(BUILD)/sim
+	$(CC) $(CFLAGS) -Idriver -I$(BUILD)/gen -o $@ $< $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)
+all: $(BUILD)/sim/sim_client
 
 # --- C unit tests (cmocka) ---------------------------------------------------
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
