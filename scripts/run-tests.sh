@@ -43,6 +43,13 @@
 #             path's); every output frame, counter and event checked
 #             (tests/esp/check_card.py)
 #   nicsec-sim arguments: bad options and files give one line and exit 2
+#   nicsec-sim run: the card live between network namespaces at LANES 1 and 4
+#             (tests/sim/run_basic.sh), through libnicsec's sim backend
+#             (tests/sim/sim_client.c): registers, posted writes in order, the
+#             lock between two clients, shared host memory, the DMA rings with
+#             interrupts, bypassed frames whose partial checksums it finishes
+#             (checked by scapy), GSO refused, no CPU while idle, the
+#             simulator killed mid-session, every command line error
 #   csr       the card behind its BAR0 block (rtl/nicsec_card_bar.v) at LANES 1,
 #             driven only through the registers (sim/unit/csr_tb.cpp): identity,
 #             every register and its bits, back-to-back ordering, SAs installed
@@ -156,6 +163,9 @@ for L in 1 4; do
 	suite "card exception path LANES=$L" card "$L" exception
 done
 suite "nicsec-sim arguments" bash tests/sim/replay_args.sh "$BUILD/nicsec-sim"
+for L in 1 4; do
+	suite "nicsec-sim run LANES=$L" bash tests/sim/run_basic.sh "$L"
+done
 
 # The card as the host sees it: nicsec_card behind card_csr, through BAR0 only
 suite "csr LANES=1" "$BUILD/csr_l1/csr-tb" 1000 "$SEED"

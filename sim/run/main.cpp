@@ -68,6 +68,8 @@ struct Run {
         const PortStats &s = w.stats;
         fprintf(stderr, "nicsec-sim run: %s %s: %llu frames in, %llu out", what, w.name().c_str(),
                 (unsigned long long)s.in, (unsigned long long)s.out);
+        if (s.csum_finished)
+            fprintf(stderr, " (%llu checksums finished)", (unsigned long long)s.csum_finished);
         if (s.gso_drops) fprintf(stderr, ", %llu GSO frames dropped", (unsigned long long)s.gso_drops);
         if (s.bad_drops) fprintf(stderr, ", %llu bad frames dropped", (unsigned long long)s.bad_drops);
         if (s.tx_errors) fprintf(stderr, ", %llu not sent", (unsigned long long)s.tx_errors);

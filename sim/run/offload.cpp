@@ -52,7 +52,7 @@ Offload finish_offloads(const uint8_t *vnet_hdr, uint8_t *frame, size_t len)
     if (c == 0) c = 0xffff;
     frame[at] = uint8_t(c >> 8);
     frame[at + 1] = uint8_t(c);
-    return Offload::kOk;
+    return Offload::kFinished;
 }
 
 }  // namespace run

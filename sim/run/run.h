@@ -57,14 +57,15 @@ void warn_once(const std::string &key, const std::string &msg);
 // with PACKET_VNET_HDR.
 constexpr size_t kVnetHdr = 10;
 // What to do with a frame that came with a virtio_net_hdr.
-enum class Offload { kOk, kGso, kBad };
-// Completes a partial checksum in place; says whether the frame is a GSO
-// super-frame (left as is) or has a header that makes no sense.
+enum class Offload { kOk, kFinished, kGso, kBad };
+// Completes a partial checksum in place (kFinished); says whether the frame
+// is a GSO super-frame (left as is) or has a header that makes no sense.
 Offload finish_offloads(const uint8_t *vnet_hdr, uint8_t *frame, size_t len);
 
 // --- wire.cpp -----------------------------------------------------------
 struct PortStats {
     uint64_t in = 0, out = 0;          // frames into, out of the card
+    uint64_t csum_finished = 0;        // frames whose checksum the peer left to us
     uint64_t gso_drops = 0, bad_drops = 0, tx_errors = 0;
 };
 

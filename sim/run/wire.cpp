@@ -92,6 +92,9 @@ bool Wire::receive(Bytes &frame)
         }
         size_t len = size_t(n) - kVnet;
         switch (finish_offloads(buf_.data(), buf_.data() + kVnet, len)) {
+        case Offload::kFinished:
+            stats.csum_finished++;
+            [[fallthrough]];
         case Offload::kOk:
             frame.assign(buf_.begin() + kVnet, buf_.begin() + kVnet + len);
             return true;
@@ -100,7 +103,8 @@ bool Wire::receive(Bytes &frame)
             warn_once(opt_ + "gso", opt_ + " " + name_ + ": dropping GSO frames (the first of " +
                                         std::to_string(len) + " bytes): a wire carries no "
                                         "segmentation offload; on the peer of " + name_ +
-                                        ", run `ethtool -K PEER tso off gso off`");
+                                        ", run `ethtool -K PEER tso off gso off "
+                                        "tx-udp-segmentation off`");
             continue;
         case Offload::kBad:
             stats.bad_drops++;

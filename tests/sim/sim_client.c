@@ -406,6 +406,7 @@ cmd_rings(const char *path, const char *ifname)
 
 	nicsec_wr32(dev, BAR0_INT_MASK, 0);
 	nicsec_wr32(dev, BAR0_TXR_SIZE, 0);
+	nicsec_wr32(dev, BAR0_TXR_TAIL, 0);
 	nicsec_wr32(dev, BAR0_TXR_BASE_LO, (uint32_t)m.iova);
 	nicsec_wr32(dev, BAR0_TXR_BASE_HI, (uint32_t)(m.iova >> 32));
 	nicsec_wr32(dev, BAR0_TXR_SIZE, 8);
@@ -417,7 +418,10 @@ cmd_rings(const char *path, const char *ifname)
 	nicsec_wr32(dev, BAR0_INT_CAUSE, 0xffffffff);
 	nicsec_wr32(dev, BAR0_INT_MASK, BAR0_INT_MASK_RX_MASK |
 	    BAR0_INT_MASK_TX_MASK);
-	nicsec_dev_flush(dev);
+	/* A read returns once the writes before it are done (as on PCIe):
+	 * the ring must be armed before the frame comes. */
+	v = nicsec_rd32(dev, BAR0_RXR_TAIL);
+	check(v == 1, "the receive ring armed (RXR_TAIL %u)", v);
 	nicsec_dev_irq_take(dev);
 
 	/* An ARP request into the LAN port: the card gives it to the host. */
