@@ -46,25 +46,21 @@ nicsec_dev_open_at(const char *spec, const char *sysfs_pci,
 	if (spec == NULL || *spec == '\0')
 		return nicsec_errf(err, errlen, "no device given: "
 		    SPEC_SYNTAX);
-	if (strncmp(spec, "sim:", 4) == 0) {
-		/* Refused plainly rather than faked: a test that asks for
-		 * the simulated card must not pass against nothing. */
-		if (spec[4] == '\0')
-			return nicsec_errf(err, errlen, "bad device spec "
-			    "'%s': sim: needs the path nicsec-sim run "
-			    "--pcie serves", spec);
-		return nicsec_errf(err, errlen, "%s: the sim backend is not "
-		    "built yet; open a card with pci:DDDD:BB:DD.F or "
-		    "pci:auto", spec);
-	}
-	if (strncmp(spec, "pci:", 4) != 0)
+	if (strncmp(spec, "sim:", 4) == 0 && spec[4] == '\0')
+		return nicsec_errf(err, errlen, "bad device spec '%s': sim: "
+		    "needs the path nicsec-sim run --pcie serves", spec);
+	if (strncmp(spec, "sim:", 4) != 0 && strncmp(spec, "pci:", 4) != 0)
 		return nicsec_errf(err, errlen, "bad device spec '%s': "
 		    SPEC_SYNTAX, spec);
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return nicsec_errf(err, errlen, "%s: out of memory", spec);
-	rc = pci_dev_open(d, strcmp(spec + 4, "auto") == 0 ? NULL : spec + 4,
-	    sysfs_pci != NULL ? sysfs_pci : NICSEC_SYSFS_PCI, err, errlen);
+	if (strncmp(spec, "sim:", 4) == 0)
+		rc = sim_dev_open(d, spec + 4, err, errlen);
+	else
+		rc = pci_dev_open(d, strcmp(spec + 4, "auto") == 0 ? NULL :
+		    spec + 4, sysfs_pci != NULL ? sysfs_pci :
+		    NICSEC_SYSFS_PCI, err, errlen);
 	if (rc != 0) {
 		free(d);
 		return -1;
@@ -105,14 +101,54 @@ nicsec_rd32(struct nicsec_dev *dev, uint32_t off)
 {
 	if (!access_ok(dev, "read", off))
 		return NICSEC_RD_BAD;
+	dev->reads++;
 	return dev->ops->rd32(dev, off);
 }
 
 void
 nicsec_wr32(struct nicsec_dev *dev, uint32_t off, uint32_t val)
 {
-	if (access_ok(dev, "write", off))
+	if (access_ok(dev, "write", off)) {
+		dev->writes++;
 		dev->ops->wr32(dev, off, val);
+	}
+}
+
+void
+nicsec_dev_flush(struct nicsec_dev *dev)
+{
+	dev->ops->flush(dev);
+}
+
+int
+nicsec_dev_lock(struct nicsec_dev *dev)
+{
+	return dev->ops->lock(dev);
+}
+
+void
+nicsec_dev_unlock(struct nicsec_dev *dev)
+{
+	dev->ops->unlock(dev);
+}
+
+int
+nicsec_dev_dma_mem(struct nicsec_dev *dev, struct nicsec_dma_mem *mem,
+    char *err, size_t errlen)
+{
+	return dev->ops->dma_mem(dev, mem, err, errlen);
+}
+
+int
+nicsec_dev_irq_fd(struct nicsec_dev *dev)
+{
+	return dev->ops->irq_fd(dev);
+}
+
+unsigned
+nicsec_dev_irq_take(struct nicsec_dev *dev)
+{
+	return dev->ops->irq_take(dev);
 }
 
 const char *
@@ -125,6 +161,14 @@ void
 nicsec_dev_clear_error(struct nicsec_dev *dev)
 {
 	dev->error[0] = '\0';
+}
+
+void
+nicsec_dev_accesses(const struct nicsec_dev *dev, unsigned long long *reads,
+    unsigned long long *writes)
+{
+	*reads = dev->reads;
+	*writes = dev->writes;
 }
 
 const char *

@@ -10,14 +10,13 @@
  *	pci:auto		the first nicsec card on the bus (lowest
  *				address) with NICSEC_PCI_VENDOR:NICSEC_PCI_DEVICE
  *	sim:PATH		the simulated card of `nicsec-sim run --pcie PATH`
- *				(that backend is not built yet: opening one is
- *				an error that says so)
  *
  * Register offsets are byte offsets into BAR0, as the register map
  * (build/gen/bar0.h) gives them.  This layer knows nothing of what the
  * registers mean; it only moves 32-bit words.  See docs/libnicsec.md.
  *
- * A device is not locked: one thread uses it at a time.
+ * One thread uses a device at a time.  Processes that share a card take
+ * nicsec_dev_lock around anything that spans several registers.
  */
 #ifndef NICSEC_DEV_H
 #define NICSEC_DEV_H
@@ -74,6 +73,46 @@ void nicsec_wr32(struct nicsec_dev *dev, uint32_t off, uint32_t val);
  */
 const char *nicsec_dev_error(const struct nicsec_dev *dev);
 void nicsec_dev_clear_error(struct nicsec_dev *dev);
+
+/*
+ * Writes may be posted, as PCIe memory writes are: held back until the next
+ * read, nicsec_dev_flush, nicsec_dev_unlock or close.  Flush after a doorbell.
+ */
+void nicsec_dev_flush(struct nicsec_dev *dev);
+
+/*
+ * The card to this process alone until nicsec_dev_unlock (other processes
+ * that lock it wait).  0, or -1 with nicsec_dev_error set.  Not nested.
+ */
+int nicsec_dev_lock(struct nicsec_dev *dev);
+void nicsec_dev_unlock(struct nicsec_dev *dev);
+
+/*
+ * Host memory the card reaches by DMA: va in this process, iova the address
+ * the card is given for va (descriptors and ring bases), len bytes.  All of
+ * it is the caller's to carve up.
+ */
+struct nicsec_dma_mem {
+	void     *va;
+	uint64_t  iova;
+	size_t    len;
+};
+int nicsec_dev_dma_mem(struct nicsec_dev *dev, struct nicsec_dma_mem *mem,
+                       char *err, size_t errlen);
+
+/*
+ * Interrupts (INT_CAUSE & INT_MASK going non-zero, docs/dma.md): a
+ * descriptor to poll for POLLIN (-1 if the device has none), and the count
+ * that came since the last call, without blocking.
+ */
+int nicsec_dev_irq_fd(struct nicsec_dev *dev);
+unsigned nicsec_dev_irq_take(struct nicsec_dev *dev);
+
+/* Register reads and writes made since open (refused ones not counted):
+ * what the benches report per operation. */
+void nicsec_dev_accesses(const struct nicsec_dev *dev,
+                         unsigned long long *reads,
+                         unsigned long long *writes);
 
 /* The device's canonical spec ("pci:0000:03:00.0"), for messages. */
 const char *nicsec_dev_name(const struct nicsec_dev *dev);

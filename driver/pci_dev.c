@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -46,6 +47,7 @@ struct pci_found {
 struct pci_priv {
 	volatile uint8_t *bar;
 	size_t            map_len;
+	int               fd;		/* resource0, for flock */
 };
 
 /*
@@ -307,18 +309,87 @@ pci_wr32(struct nicsec_dev *dev, uint32_t off, uint32_t val)
 	*(volatile uint32_t *)(p->bar + off) = htole32(val);
 }
 
+/* Stores to a mapped BAR are not held back here; the CPU's write
+ * combining does not apply to an uncached BAR mapping. */
+static void
+pci_flush(struct nicsec_dev *dev)
+{
+	(void)dev;
+	__sync_synchronize();
+}
+
+/* Every process that opens the card opens resource0, so an flock on it
+ * is the one lock they all see; it goes with the process if it dies. */
+static int
+pci_lock(struct nicsec_dev *dev)
+{
+	struct pci_priv *p = dev->priv;
+
+	while (flock(p->fd, LOCK_EX) != 0)
+		if (errno != EINTR) {
+			snprintf(dev->error, sizeof(dev->error), "%s: cannot "
+			    "lock resource0: %s", dev->name, strerror(errno));
+			return -1;
+		}
+	return 0;
+}
+
+static void
+pci_unlock(struct nicsec_dev *dev)
+{
+	struct pci_priv *p = dev->priv;
+
+	__sync_synchronize();
+	flock(p->fd, LOCK_UN);
+}
+
+/* DMA on a real server needs memory the card can reach and whose bus
+ * addresses are known: VFIO (an IOMMU mapping) or pinned hugepages
+ * (docs/libnicsec.md, "DMA on a real server").  This backend maps BAR0
+ * through sysfs only, which gives neither. */
+static int
+pci_dma_mem(struct nicsec_dev *dev, struct nicsec_dma_mem *mem, char *err,
+    size_t errlen)
+{
+	(void)mem;
+	return nicsec_errf(err, errlen, "%s: no DMA memory: the pci backend "
+	    "maps BAR0 through sysfs only; DMA needs the card bound to "
+	    "vfio-pci (docs/libnicsec.md)", dev->name);
+}
+
+static int
+pci_irq_fd(struct nicsec_dev *dev)
+{
+	(void)dev;
+	return -1;
+}
+
+static unsigned
+pci_irq_take(struct nicsec_dev *dev)
+{
+	(void)dev;
+	return 0;
+}
+
 static void
 pci_close(struct nicsec_dev *dev)
 {
 	struct pci_priv *p = dev->priv;
 
 	munmap((void *)p->bar, p->map_len);
+	close(p->fd);
 	free(p);
 }
 
 static const struct nicsec_dev_ops pci_ops = {
 	.rd32 = pci_rd32,
 	.wr32 = pci_wr32,
+	.flush = pci_flush,
+	.lock = pci_lock,
+	.unlock = pci_unlock,
+	.dma_mem = pci_dma_mem,
+	.irq_fd = pci_irq_fd,
+	.irq_take = pci_irq_take,
 	.close = pci_close,
 };
 
@@ -420,18 +491,23 @@ pci_dev_open(struct nicsec_dev *dev, const char *addr, const char *sysfs_pci,
 
 	bar = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 	    0);
-	close(fd);			/* the mapping holds its own reference */
-	if (bar == MAP_FAILED)
+	if (bar == MAP_FAILED) {
+		int e = errno;
+
+		close(fd);
 		return nicsec_errf(err, errlen, "%s: cannot map %s: %s",
-		    dev->name, path, strerror(errno));
+		    dev->name, path, strerror(e));
+	}
 
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		munmap(bar, (size_t)size);
+		close(fd);
 		return nicsec_errf(err, errlen, "%s: out of memory",
 		    dev->name);
 	}
 	p->bar = bar;
 	p->map_len = (size_t)size;
+	p->fd = fd;			/* kept: the lock is a flock on it */
 	dev->ops = &pci_ops;
 	dev->priv = p;
 	dev->bar_size = (size_t)size;

@@ -20,6 +20,11 @@ PACKAGES="
 	python3-cryptography-vectors
 	python3-scapy
 	python3-cryptography
+	iproute2
+	iputils-ping
+	socat
+	nftables
+	ethtool
 "
 
 missing=()

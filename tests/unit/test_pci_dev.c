@@ -557,13 +557,14 @@ test_bad_specs(void **state)
 	    "path nicsec-sim run --pcie serves");
 }
 
+/* sim: goes to the sim backend, which names the missing simulator. */
 static void
-test_sim_not_built(void **state)
+test_sim_missing(void **state)
 {
 	(void)state;
-	open_fails("sim:/run/nicsec-sim/pcie", "good", "sim:/run/nicsec-sim/"
-	    "pcie: the sim backend is not built yet; open a card with "
-	    "pci:DDDD:BB:DD.F or pci:auto");
+	open_fails("sim:/run/nicsec-sim/none", "good", "sim:/run/nicsec-sim/"
+	    "none: cannot connect: No such file or directory (is nicsec-sim "
+	    "run --pcie /run/nicsec-sim/none running?)");
 }
 
 static void
@@ -624,7 +625,7 @@ main(void)
 		cmocka_unit_test(test_io_bar),
 		cmocka_unit_test(test_resource0_permission),
 		cmocka_unit_test(test_bad_specs),
-		cmocka_unit_test(test_sim_not_built),
+		cmocka_unit_test(test_sim_missing),
 		cmocka_unit_test(test_no_sysfs),
 		cmocka_unit_test(test_libpci_error_returns),
 		cmocka_unit_test(test_min_bar_is_regmap_size),
