@@ -15,6 +15,9 @@
 #                            cycle on both sides and packets a cycle, 16 SAs,
 #                            frames of 64..9000 bytes and IMIX made by scapy
 #                            (scripts/bench_card.py, ~1.5 min)
+#   sim.cycles_per_s         nicsec-sim run's speed while busy, LANES 1 and 4, a
+#                            stream of bypassed frames between network namespaces
+#                            (scripts/bench_sim_run.sh; wall-clock, ~20 s)
 #   synth.gcm.*              Yosys synth_xilinx of the engine at LANES=1 (make synth),
 #                            rerun here when one of the engine's files ($RTL_FILES,
 #                            from the Makefile) is newer than the last synthesis
@@ -43,6 +46,10 @@ done
 # Debian's python3: it has scapy, which makes the frames
 /usr/bin/python3 scripts/bench_card.py --build "$BUILD" --lanes 1 4 --json "$out/card.json"
 frags+=("$out/card.json")
+echo
+# nicsec-sim run live between namespaces, bypassed frames (~20 s)
+bash scripts/bench_sim_run.sh "$out/sim_run.json"
+frags+=("$out/sim_run.json")
 echo
 
 synth=$BUILD/synth/bench-synth.json

@@ -111,9 +111,16 @@ void Pcie::handle(const pollfd &p)
     }
     for (const auto &c : conns_)
         if (c->fd == p.fd) {
-            if (!c->has_msg() && (p.revents & POLLIN)) {
+            if (!c->has_msg()) {
+                // what it sent before it hung up first; recv() says when
+                // that is all
                 receive(*c);
-            } else if (p.revents & (POLLHUP | POLLERR)) {
+            } else if ((p.revents & (POLLHUP | POLLERR)) && lock_ && lock_ != c->id) {
+                // Gone while its message waits for another's lock: nothing
+                // it asked can matter now, and its hang-up would keep
+                // poll() awake. A client that hangs up while its message
+                // goes in (writes, then close) has that message finished,
+                // then the rest it sent.
                 drop(c->id, "");
             }
             return;

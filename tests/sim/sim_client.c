@@ -187,6 +187,16 @@ cmd_basic(const char *path)
 
 	lock_excludes(path, dev);
 
+	/* Writes a client posts just before it closes still reach the card. */
+	d2 = open_or_die(path);
+	for (i = 0; i < 100; i++)
+		nicsec_wr32(d2, BAR0_SCRATCH, 0xc1000000 + (uint32_t)i);
+	nicsec_dev_close(d2);
+	usleep(200000);
+	v = nicsec_rd32(dev, BAR0_SCRATCH);
+	check(v == 0xc1000063, "writes posted just before close land "
+	    "(0x%08x)", v);
+
 	memset(&m, 0, sizeof(m));
 	i = nicsec_dev_dma_mem(dev, &m, err, sizeof(err));
 	check(i == 0, "dma_mem: %zu bytes at iova 0x%llx", m.len,
