@@ -121,6 +121,23 @@ lock_excludes(const char *path, struct nicsec_dev *dev)
 	check(waited >= 0.3, "a second client's read waited for the unlock "
 	    "(%.3f s of %.3f s held)", waited, now() - t0);
 	check(seen == 0x2222, "and saw the holder's last write (0x%x)", seen);
+
+	/* A holder that dies without unlocking does not keep the card. */
+	pid = fork();
+	if (pid == 0) {
+		struct nicsec_dev *d2 = open_or_die(path);
+
+		if (nicsec_dev_lock(d2) != 0)
+			_exit(1);
+		nicsec_wr32(d2, BAR0_SCRATCH, 0x3333);
+		nicsec_dev_flush(d2);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	t0 = now();
+	seen = nicsec_rd32(dev, BAR0_SCRATCH);
+	check(seen == 0x3333 && now() - t0 < 1.0, "a holder that dies "
+	    "unlocked releases the lock (0x%x after %.3f s)", seen, now() - t0);
 }
 
 static int
