@@ -6,9 +6,10 @@
 #
 # Checks (tests/sim/sim_client.c does those through libnicsec): its command
 # line errors; registers (ID, SCRATCH, a bad offset and ERR), posted writes in
-# order, the lock between two clients, the shared host memory; the DMA rings
-# (an ARP frame into the LAN port lands in a receive buffer with an interrupt,
-# a frame through the transmit ring comes out of the LAN port); a bypass rule
+# order, the lock between two clients and among four at once, the shared host
+# memory; the DMA rings (an ARP frame into the LAN port lands in a receive
+# buffer with an interrupt, a frame through the transmit ring comes out of
+# the LAN port); a bypass rule
 # with frames whose UDP checksums the sender's veth left partial, checked on
 # the WAN peer by scapy; a GSO frame refused with its one-time advice; no CPU
 # used while idle; a second simulator on the same socket refused; the
@@ -123,6 +124,7 @@ start_sim "$T/sim1.log" || exit 1
 expect_error "another simulator is serving it" "a second simulator on the same socket" -- \
 	nsx $S "$SIM" run --lanes "$LANES" --lan lan0 --wan wan0 --pcie "$SOCK"
 client - basic "$SOCK"
+client - stress "$SOCK"
 client $L rings "$SOCK" lanp
 
 # Frames the LAN peer's kernel sends through its veth, their UDP checksums

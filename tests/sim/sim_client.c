@@ -5,6 +5,7 @@
  * failed.
  *
  *	sim_client basic PATH		registers, posted writes, the lock, memory
+ *	sim_client stress PATH		four clients taking the lock at once
  *	sim_client rings PATH IFNAME	the DMA rings, IFNAME the LAN port's peer
  *	sim_client bypass PATH		a policy rule: every IPv4 frame bypasses
  *	sim_client gone PATH		the simulator killed mid-session (after
@@ -231,6 +232,47 @@ cmd_basic(const char *path)
 	check(nicsec_dev_irq_take(dev) == 0, "irq_take: none pending");
 	nicsec_dev_close(d2);
 	nicsec_dev_close(dev);
+	return failures != 0;
+}
+
+/*
+ * Four processes at once, each 100 times: take the lock, write SCRATCH 70
+ * times (more than a batch), read back the last, unlock, read ID unlocked.
+ * Another's write between a holder's last write and its read would show.
+ */
+static int
+cmd_stress(const char *path)
+{
+	int k, st, bad = 0;
+
+	for (k = 0; k < 4; k++)
+		if (fork() == 0) {
+			struct nicsec_dev *d = open_or_die(path);
+			int i, j, b = 0;
+
+			for (i = 0; i < 100; i++) {
+				uint32_t v = (uint32_t)getpid() * 1000 +
+				    (uint32_t)i;
+
+				if (nicsec_dev_lock(d) != 0)
+					b++;
+				for (j = 70; j >= 0; j--)
+					nicsec_wr32(d, BAR0_SCRATCH,
+					    v - (uint32_t)j);
+				if (nicsec_rd32(d, BAR0_SCRATCH) != v)
+					b++;
+				nicsec_dev_unlock(d);
+				if (nicsec_rd32(d, BAR0_ID) != 0x4e534543)
+					b++;
+			}
+			nicsec_dev_close(d);
+			_exit(b != 0);
+		}
+	for (k = 0; k < 4; k++)
+		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			bad++;
+	check(bad == 0, "4 clients, 400 locked sections of 71 writes and a "
+	    "read, none disturbed (%d clients saw otherwise)", bad);
 	return failures != 0;
 }
 
@@ -528,6 +570,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc == 3 && strcmp(argv[1], "basic") == 0)
 		return cmd_basic(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "stress") == 0)
+		return cmd_stress(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "bypass") == 0)
 		return cmd_bypass(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "gone") == 0)
@@ -538,7 +582,7 @@ main(int argc, char **argv)
 		return cmd_rings(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "flood") == 0)
 		return cmd_flood(argv[2], atof(argv[3]));
-	fprintf(stderr, "usage: sim_client basic|bypass|gone|missing PATH, "
+	fprintf(stderr, "usage: sim_client basic|stress|bypass|gone|missing PATH, "
 	    "sim_client rings PATH IFNAME, sim_client flood IFNAME SECONDS\n");
 	return 2;
 }
