@@ -66,14 +66,18 @@ struct Run {
     void port_line(const char *what, const Wire &w) const
     {
         const PortStats &s = w.stats;
-        fprintf(stderr, "nicsec-sim run: %s %s: %llu frames in, %llu out", what, w.name().c_str(),
-                (unsigned long long)s.in, (unsigned long long)s.out);
-        if (s.csum_finished)
-            fprintf(stderr, " (%llu checksums finished)", (unsigned long long)s.csum_finished);
-        if (s.gso_drops) fprintf(stderr, ", %llu GSO frames dropped", (unsigned long long)s.gso_drops);
-        if (s.bad_drops) fprintf(stderr, ", %llu bad frames dropped", (unsigned long long)s.bad_drops);
-        if (s.tx_errors) fprintf(stderr, ", %llu not sent", (unsigned long long)s.tx_errors);
-        fputc('\n', stderr);
+        std::string notes;
+        auto note = [&](uint64_t n, const char *one, const char *many) {
+            if (!n) return;
+            notes += (notes.empty() ? "; " : ", ") + std::to_string(n) + " " + (n == 1 ? one : many);
+        };
+        note(s.csum_finished, "checksum finished", "checksums finished");
+        note(s.vlan_tags, "VLAN tag put back", "VLAN tags put back");
+        note(s.gso_drops, "GSO frame dropped", "GSO frames dropped");
+        note(s.bad_drops, "bad frame dropped", "bad frames dropped");
+        note(s.tx_errors, "frame not sent", "frames not sent");
+        fprintf(stderr, "nicsec-sim run: %s %s: %llu frames in, %llu out%s\n", what, w.name().c_str(),
+                (unsigned long long)s.in, (unsigned long long)s.out, notes.c_str());
     }
 
     void stats_line() const

@@ -66,6 +66,7 @@ Offload finish_offloads(const uint8_t *vnet_hdr, uint8_t *frame, size_t len);
 struct PortStats {
     uint64_t in = 0, out = 0;          // frames into, out of the card
     uint64_t csum_finished = 0;        // frames whose checksum the peer left to us
+    uint64_t vlan_tags = 0;            // frames whose 802.1Q tag was put back
     uint64_t gso_drops = 0, bad_drops = 0, tx_errors = 0;
 };
 

@@ -1,7 +1,8 @@
 // A port of the card on a Linux interface: an AF_PACKET socket bound to it,
 // promiscuous, every protocol, with a virtio_net_hdr on each frame so that
-// the peer's offloads can be finished or refused (offload.cpp). What we send
-// is not read back (PACKET_IGNORE_OUTGOING).
+// the peer's offloads can be finished or refused (offload.cpp), and the VLAN
+// tag the kernel took off put back. What we send is not read back
+// (PACKET_IGNORE_OUTGOING).
 #include "run.h"
 
 #include <arpa/inet.h>
@@ -18,6 +19,7 @@ namespace run {
 namespace {
 
 constexpr size_t kVnet = kVnetHdr;
+constexpr size_t kVlan = 4;   // an 802.1Q tag
 // A GSO frame can be 64 KiB; anything longer than the card's 9,216 bytes is
 // still fed whole, for the card to count as oversize.
 constexpr size_t kMaxFrame = 65536 + 256;
@@ -65,7 +67,9 @@ std::string Wire::open(const char *opt, const std::string &ifname)
     mr.mr_type = PACKET_MR_PROMISC;
     if (setsockopt(fd_, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) != 0)
         return me + "cannot make it promiscuous: " + strerror(errno);
-    buf_.resize(kVnet + kMaxFrame);
+    if (setsockopt(fd_, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one) != 0)
+        return me + "PACKET_AUXDATA: " + strerror(errno);
+    buf_.resize(kVnet + kVlan + kMaxFrame);
     readable = true;
     return "";
 }
@@ -78,7 +82,19 @@ Wire::~Wire()
 bool Wire::receive(Bytes &frame)
 {
     for (;;) {
-        ssize_t n = recv(fd_, buf_.data(), buf_.size(), MSG_DONTWAIT | MSG_TRUNC);
+        // [virtio_net_hdr][room for a VLAN tag][the frame]
+        union {
+            struct cmsghdr c;
+            char b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+        } ctl;
+        struct iovec iov[2] = {{buf_.data(), kVnet}, {buf_.data() + kVnet + kVlan, buf_.size() - kVnet - kVlan}};
+        struct msghdr m;
+        memset(&m, 0, sizeof m);
+        m.msg_iov = iov;
+        m.msg_iovlen = 2;
+        m.msg_control = ctl.b;
+        m.msg_controllen = sizeof ctl.b;
+        ssize_t n = recvmsg(fd_, &m, MSG_DONTWAIT | MSG_TRUNC);
         if (n < 0) {
             if (errno == EINTR) continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK)
@@ -86,17 +102,35 @@ bool Wire::receive(Bytes &frame)
             readable = false;
             return false;
         }
-        if (size_t(n) > buf_.size() || size_t(n) < kVnet + ETH_HLEN) {
+        if (size_t(n) > buf_.size() - kVlan || size_t(n) < kVnet + ETH_HLEN) {
             stats.bad_drops++;
             continue;
         }
         size_t len = size_t(n) - kVnet;
-        switch (finish_offloads(buf_.data(), buf_.data() + kVnet, len)) {
+        uint8_t *f = buf_.data() + kVnet + kVlan;
+        // The kernel takes an 802.1Q tag off every frame it receives and
+        // hands it over beside the frame; the wire had it in the frame, and
+        // so must the card (csum_start counts it already).
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+            if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA) continue;
+            struct tpacket_auxdata a;
+            memcpy(&a, CMSG_DATA(c), sizeof a);
+            if (!(a.tp_status & TP_STATUS_VLAN_VALID)) continue;
+            uint16_t tpid = a.tp_status & TP_STATUS_VLAN_TPID_VALID ? a.tp_vlan_tpid : ETH_P_8021Q;
+            memmove(f - kVlan, f, 2 * ETH_ALEN);
+            f -= kVlan;
+            len += kVlan;
+            const uint8_t tag[kVlan] = {uint8_t(tpid >> 8), uint8_t(tpid), uint8_t(a.tp_vlan_tci >> 8),
+                                        uint8_t(a.tp_vlan_tci)};
+            memcpy(f + 2 * ETH_ALEN, tag, kVlan);
+            stats.vlan_tags++;
+        }
+        switch (finish_offloads(buf_.data(), f, len)) {
         case Offload::kFinished:
             stats.csum_finished++;
             [[fallthrough]];
         case Offload::kOk:
-            frame.assign(buf_.begin() + kVnet, buf_.begin() + kVnet + len);
+            frame.assign(f, f + len);
             return true;
         case Offload::kGso:
             stats.gso_drops++;

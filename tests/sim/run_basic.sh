@@ -189,9 +189,9 @@ cat "$T/sim1.log"
 check $([ ! -e "$SOCK" ]; echo $?) "the socket file removed at exit"
 grep -q "cycles simulated, busy .* cycles/s while busy" "$T/sim1.log"
 check $? "the summary: cycles and cycles per second"
-grep -Eq "LAN lan0: [1-9][0-9]* frames in, [1-9][0-9]* out \([1-9][0-9]* checksums finished\), 2 GSO frames dropped" \
+grep -Eq "LAN lan0: [1-9][0-9]* frames in, [1-9][0-9]* out; 3 checksums finished, 1 VLAN tag put back, 2 GSO frames dropped" \
 	"$T/sim1.log"
-check $? "the summary: LAN frames in and out, checksums finished, GSO frames dropped"
+check $? "the summary: LAN frames in and out, checksums finished, VLAN tags, GSO frames dropped"
 grep -Eq "WAN wan0: 0 frames in, [3-9][0-9]* out" "$T/sim1.log"
 check $? "the summary: WAN frames"
 

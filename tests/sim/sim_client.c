@@ -447,7 +447,7 @@ cmd_rings(const char *path, const char *ifname)
 	struct nicsec_dev *dev = open_or_die(path);
 	struct nicsec_dma_mem m;
 	volatile struct desc *tx, *rx;
-	uint8_t *buf, arp[42], got[2048];
+	uint8_t *buf, arp[42], vlan[46], got[2048];
 	char err[256];
 	int ifindex, s = packet_socket(ifname, &ifindex), ok;
 	uint32_t cause, v;
@@ -515,6 +515,24 @@ cmd_rings(const char *path, const char *ifname)
 	cause = nicsec_rd32(dev, BAR0_INT_CAUSE);
 	check(cause & BAR0_INT_CAUSE_RX_MASK, "INT_CAUSE.rx (0x%x)", cause);
 	nicsec_wr32(dev, BAR0_INT_CAUSE, cause);
+
+	/* A VLAN-tagged frame: the kernel takes the tag off as lan0 receives
+	 * it; the card must see it as the wire carried it. */
+	memcpy(vlan, arp, 12);
+	memcpy(vlan + 12, "\x81\x00\x20\x05", 4);	/* PCP 1, VID 5 */
+	memcpy(vlan + 16, arp + 12, sizeof(arp) - 12);
+	rx[1].addr = m.iova + 0x10000 + 4096;
+	rx[1].len = 2048;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	nicsec_wr32(dev, BAR0_RXR_TAIL, 2);
+	v = nicsec_rd32(dev, BAR0_RXR_TAIL);
+	check(send(s, vlan, sizeof(vlan), 0) == (ssize_t)sizeof(vlan),
+	    "a VLAN-tagged ARP request sent");
+	ok = wait_irq(dev, 10);
+	check(ok && (rx[1].flags & 1) && rx[1].len == sizeof(vlan) &&
+	    memcmp(buf + 4096, vlan, sizeof(vlan)) == 0,
+	    "it reaches the host with its tag (%u bytes)", rx[1].len);
+	nicsec_wr32(dev, BAR0_INT_CAUSE, nicsec_rd32(dev, BAR0_INT_CAUSE));
 
 	/* A frame through the transmit ring, out of the LAN port. */
 	memset(got, 0, sizeof(got));
