@@ -119,6 +119,10 @@ RTL_CARD_BAR = $(wildcard rtl/*.v)
 csr_VG = -CFLAGS -I$(CURDIR)/driver
 VTBS += $(BUILD)/csr_l1/csr-tb
 $(eval $(call VTB,csr,nicsec_card_bar,$(RTL_CARD_BAR),sim/unit/csr_tb.cpp,1,$(BUILD)/sim/libreplay.a $(BUILD)/sim/libgcmref.a))
+# The DMA rings (rtl/card_dma.v) in the same card, served from a host-memory model
+VTBS += $(BUILD)/dma_l1/dma-tb $(BUILD)/dma_l4/dma-tb
+$(foreach L,1 4,$(eval $(call VTB,dma,nicsec_card_bar,$(RTL_CARD_BAR),sim/unit/dma_tb.cpp,$(L),)))
+$(BUILD)/csr_l1/csr-tb $(BUILD)/dma_l1/dma-tb $(BUILD)/dma_l4/dma-tb: sim/unit/dma_host.h
 # (here, not on the `all:` line above: make expands a rule's prerequisites as it
 # reads it, and VTBS was still empty there)
 all: $(VTBS)
@@ -246,7 +250,7 @@ LINT_TOPS = gcm_engine axis_splice axis_hdr_capture axis_byte_capture hdr_parse 
             rmw_counter esp_encap esp_decap
 LINT_NOLANES = hdr_parse replay_window spd_lookup rmw_counter
 LINT_TOPS += axis_frame_fifo axis_frame_route axis_frame_arb
-LINT_TOPS += card_csr nicsec_card_bar
+LINT_TOPS += card_csr card_dma nicsec_card_bar
 lint: deps $(GEN)
 	@for T in $(LINT_TOPS); do for L in $(LANES_ALL); do \
 	  G=-GLANES=$$L; case " $(LINT_NOLANES) " in *" $$T "*) G=; [ $$L = 1 ] || continue;; esac; \

@@ -1,7 +1,7 @@
 // The card's BAR0 register block: 32-bit register requests from the PCIe side
 // (simulated or real) turned into the card's host-side ports (docs/card.md):
 // SA installs, policy rule writes, counter reads, the event FIFO, the ICV event
-// interval, and a soft reset. The register map is regmap/bar0.def, through the
+// interval, a soft reset, and the DMA engine's registers (card_dma). The register map is regmap/bar0.def, through the
 // generated bar0.vh; docs/bar0.md describes it for the host.
 //
 // Request interface: at most one request a cycle, never refused: req_valid with
@@ -34,6 +34,14 @@
 // Bad accesses (unmapped offsets, as bar0.def maps them; writes to read-only
 // registers; refused commits) change nothing but ERR and ERR_ADDR; an unmapped
 // read returns BAR0_BAD_READ.
+//
+// The DMA window (0x800 .. 0x8ff) belongs to card_dma, which keeps its own
+// registers beside its engine: its accesses are decided here like any other
+// (mapped, writable, flagged in ERR when not), and those that are good are handed
+// on in their stage-2 cycle (dma_reg_wr with the offset, data and byte enables);
+// a read takes dma_reg_rdata, which card_dma gives for dma_reg_addr in that same
+// cycle. So the window answers with the same latency and in the same order as
+// the rest. dma_clr_o is the soft reset's write, for card_dma's registers.
 //
 // Soft reset (RESET.go): card_rst_o is held for RESET_CYCLES cycles, and every
 // register here goes to its reset value at once, but CNT_SEL and GLB_SEL (a
@@ -93,7 +101,14 @@ module card_csr #(
     input  wire                       ev_valid,
     output wire                       ev_ready,
     input  wire [31:0]                ev_data,
-    output reg  [31:0]                ev_icv_interval
+    output reg  [31:0]                ev_icv_interval,
+    // the DMA window (card_dma)
+    output wire                       dma_clr_o,
+    output wire                       dma_reg_wr,
+    output wire [`BAR0_AW-1:0]        dma_reg_addr,
+    output wire [31:0]                dma_reg_wdata,
+    output wire [3:0]                 dma_reg_be,
+    input  wire [31:0]                dma_reg_rdata
 );
   localparam AW = `BAR0_AW;
   localparam RI = $clog2(N_RULES);
@@ -162,6 +177,8 @@ module card_csr #(
   wire [RB-1:0] rec_w   = rec_rel[RB+1:2];
   wire [1:0]    src_w   = src_rel[3:2];
   wire [1:0]    dst_w   = dst_rel[3:2];
+  localparam [AW-1:0] DMA_BASE = `BAR0_TXR_BASE_LO;     // the window's first register
+  wire          in_dma  = s2_addr[AW-1:8] == DMA_BASE[AW-1:8];
 
   // --- state ---------------------------------------------------------------------------
   reg  [31:0]      scratch, sa_index, sa_key_size, sa_seq_lo, sa_seq_hi, sa_commits;
@@ -312,6 +329,11 @@ module card_csr #(
   assign spd_wr_action    = spd_action[`BAR0_SPD_ACTION_ACTION];
   assign spd_wr_sa        = spd_sa[`BAR0_SPD_SA_SA_LSB +: SA_W];
   assign ev_ready         = rd && s2_addr == `BAR0_EV_DATA;
+  assign dma_clr_o        = soft_rst;
+  assign dma_reg_wr       = wr && in_dma;
+  assign dma_reg_addr     = s2_addr;
+  assign dma_reg_wdata    = s2_wdata;
+  assign dma_reg_be       = s2_be;
 
   // --- reads ---------------------------------------------------------------------------
   reg [31:0] rdata;
@@ -328,7 +350,7 @@ module card_csr #(
         rdata[`BAR0_CAP_COUNTERS_SA]  = 9;    // cnt_rd_sel 0 .. 8 (docs/card.md)
         rdata[`BAR0_CAP_COUNTERS_GLB] = 15;   // glb_rd_sel 0 .. 14
       end
-      `BAR0_CAP_FEATURES:    rdata[`BAR0_CAP_FEATURES_DMA] = 1'b0;
+      `BAR0_CAP_FEATURES:    rdata[`BAR0_CAP_FEATURES_DMA] = 1'b1;
       `BAR0_SCRATCH:         rdata = scratch;
       `BAR0_RESET:           rdata[`BAR0_RESET_GO] = resetting;
       `BAR0_STATUS: begin
@@ -364,6 +386,7 @@ module card_csr #(
     if (in_rec) rdata = sa_rec[32*rec_w +: 32];
     if (in_src) rdata = spd_src[32*src_w +: 32];
     if (in_dst) rdata = spd_dst[32*dst_w +: 32];
+    if (in_dma && s2_mapped) rdata = dma_reg_rdata;
     // SA_KEY is write-only: 0, as set above
   end
 

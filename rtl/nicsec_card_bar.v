@@ -1,14 +1,22 @@
 // The card as the host sees it: nicsec_card with its host side behind the BAR0
-// register block (card_csr, regmap/bar0.def, docs/bar0.md). The host reaches SAs,
-// policy rules, counters, events and the soft reset only through 32-bit register
-// requests; the LAN and WAN ports and the exception path's frame ports
-// (host_rx_*, host_tx_*, which the DMA rings will serve) stay ports. This is the
-// top that `nicsec-sim run` and the PCIe wrapper put their BAR in front of.
+// register block (card_csr, regmap/bar0.def, docs/bar0.md) and its exception
+// path's frames behind the DMA engine (card_dma, docs/dma.md). The host reaches
+// SAs, policy rules, counters, events, the rings and the soft reset only through
+// 32-bit register requests, and frames only through host memory; the LAN and WAN
+// ports stay ports. This is the top that `nicsec-sim run` and the PCIe wrapper
+// put their BAR, their host memory and their interrupt in front of.
 //
 // Register requests (card_csr): at most one a cycle, never refused; a read's
 // data comes back exactly 3 cycles after its request, with rsp_valid; accesses
-// take effect in order. The card is held in reset by rst or by a soft reset
-// (RESET.go).
+// take effect in order. The card and the DMA engine are held in reset by rst or
+// by a soft reset (RESET.go).
+//
+// Host memory (card_dma, W = 128*LANES bits, B = W/8 bytes a beat): read requests
+// (dma_rd_req_*: a B-aligned address, a length in bytes) answered in order on
+// dma_rd_* (ceil(len/B) beats, the last with dma_rd_last; byte i of a beat is the
+// byte at the beat's address + i); posted writes of a beat each (dma_wr_*, a
+// B-aligned address, byte enables), reaching memory in order and before any read
+// requested after them. irq is high while INT_CAUSE & INT_MASK is not 0.
 `default_nettype none
 `include "sa_record.vh"
 `include "bar0.vh"
@@ -50,19 +58,21 @@ module nicsec_card_bar #(
     output wire                 wan_tx_tvalid,
     input  wire                 wan_tx_tready,
     output wire                 wan_tx_tlast,
-    // the exception path
-    output wire [128*LANES-1:0] host_rx_tdata,
-    output wire [16*LANES-1:0]  host_rx_tkeep,
-    output wire                 host_rx_tvalid,
-    input  wire                 host_rx_tready,
-    output wire                 host_rx_tlast,
-    output wire                 host_rx_port,      // 0 came in on the LAN, 1 the WAN
-    input  wire [128*LANES-1:0] host_tx_tdata,
-    input  wire [16*LANES-1:0]  host_tx_tkeep,
-    input  wire                 host_tx_tvalid,
-    output wire                 host_tx_tready,
-    input  wire                 host_tx_tlast,
-    input  wire                 host_tx_port       // with every beat: 0 LAN, 1 WAN
+    // host memory (the exception path's rings and frames) and the interrupt
+    output wire                 dma_rd_req_valid,
+    input  wire                 dma_rd_req_ready,
+    output wire [63:0]          dma_rd_req_addr,
+    output wire [15:0]          dma_rd_req_len,
+    input  wire                 dma_rd_valid,
+    output wire                 dma_rd_ready,
+    input  wire [128*LANES-1:0] dma_rd_data,
+    input  wire                 dma_rd_last,
+    output wire                 dma_wr_valid,
+    input  wire                 dma_wr_ready,
+    output wire [63:0]          dma_wr_addr,
+    output wire [128*LANES-1:0] dma_wr_data,
+    output wire [16*LANES-1:0]  dma_wr_be,
+    output wire                 irq
 );
   localparam RI = $clog2(N_RULES);
 
@@ -83,6 +93,15 @@ module nicsec_card_bar #(
   wire [63:0]           cnt_rd_value, glb_rd_value;
   wire                  ev_valid, ev_ready;
   wire [31:0]           ev_data, ev_icv_interval;
+  wire                  dma_clr, dma_reg_wr;
+  wire [`BAR0_AW-1:0]   dma_reg_addr;
+  wire [31:0]           dma_reg_wdata, dma_reg_rdata;
+  wire [3:0]            dma_reg_be;
+  // the exception path, between the card and the DMA engine
+  wire [128*LANES-1:0]  host_rx_tdata, host_tx_tdata;
+  wire [16*LANES-1:0]   host_rx_tkeep, host_tx_tkeep;
+  wire                  host_rx_tvalid, host_rx_tready, host_rx_tlast, host_rx_port;
+  wire                  host_tx_tvalid, host_tx_tready, host_tx_tlast, host_tx_port;
 
   card_csr #(.LANES(LANES), .SA_W(SA_W), .N_RULES(N_RULES)) u_csr (
       .clk(clk), .rst(rst),
@@ -97,7 +116,25 @@ module nicsec_card_bar #(
       .spd_wr_action(spd_wr_action), .spd_wr_sa(spd_wr_sa),
       .cnt_rd_idx(cnt_rd_idx), .cnt_rd_sel(cnt_rd_sel), .cnt_rd_value(cnt_rd_value),
       .glb_rd_sel(glb_rd_sel), .glb_rd_value(glb_rd_value),
-      .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_data(ev_data), .ev_icv_interval(ev_icv_interval));
+      .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_data(ev_data), .ev_icv_interval(ev_icv_interval),
+      .dma_clr_o(dma_clr), .dma_reg_wr(dma_reg_wr), .dma_reg_addr(dma_reg_addr),
+      .dma_reg_wdata(dma_reg_wdata), .dma_reg_be(dma_reg_be), .dma_reg_rdata(dma_reg_rdata));
+
+  card_dma #(.LANES(LANES)) u_dma (
+      .clk(clk), .rst(rst), .clr_i(dma_clr), .hold_i(card_rst_soft),
+      .reg_wr_i(dma_reg_wr), .reg_addr_i(dma_reg_addr), .reg_wdata_i(dma_reg_wdata),
+      .reg_be_i(dma_reg_be), .reg_rdata_o(dma_reg_rdata),
+      .ev_pending_i(ev_valid), .irq_o(irq),
+      .host_rx_tdata(host_rx_tdata), .host_rx_tkeep(host_rx_tkeep), .host_rx_tvalid(host_rx_tvalid),
+      .host_rx_tready(host_rx_tready), .host_rx_tlast(host_rx_tlast), .host_rx_port(host_rx_port),
+      .host_tx_tdata(host_tx_tdata), .host_tx_tkeep(host_tx_tkeep), .host_tx_tvalid(host_tx_tvalid),
+      .host_tx_tready(host_tx_tready), .host_tx_tlast(host_tx_tlast), .host_tx_port(host_tx_port),
+      .dma_rd_req_valid(dma_rd_req_valid), .dma_rd_req_ready(dma_rd_req_ready),
+      .dma_rd_req_addr(dma_rd_req_addr), .dma_rd_req_len(dma_rd_req_len),
+      .dma_rd_valid(dma_rd_valid), .dma_rd_ready(dma_rd_ready), .dma_rd_data(dma_rd_data),
+      .dma_rd_last(dma_rd_last),
+      .dma_wr_valid(dma_wr_valid), .dma_wr_ready(dma_wr_ready), .dma_wr_addr(dma_wr_addr),
+      .dma_wr_data(dma_wr_data), .dma_wr_be(dma_wr_be));
 
   nicsec_card #(.LANES(LANES), .SA_W(SA_W), .N_RULES(N_RULES)) u_card (
       .clk(clk), .rst(rst || card_rst_soft),

@@ -1,7 +1,8 @@
 // Verilator bench for rtl/nicsec_card_bar.v: the card as the host sees it, driven
 // only through its BAR0 registers (regmap/bar0.def, through the generated bar0.h)
 // and its LAN and WAN ports. What it checks:
-//   identity     ID, VERSION and the CAP registers; reading them flags nothing
+//   identity     ID, VERSION and the CAP registers (CAP_FEATURES.dma 1); reading
+//                them flags nothing; the DMA window's registers read as registers
 //   registers    every rw register and array word of the map: all ones read back as
 //                the bits it holds, zero as zero, byte enables merge; write-only key
 //                words read 0; every read answered exactly 3 cycles after it
@@ -22,7 +23,9 @@
 //                that does not match, punt to the host, removed again
 //   events       soft and hard packet limits of 1 and 3, ICV failures under two
 //                EV_ICV_INTERVAL values; EV_DATA reads 0 when empty, STATUS shows
-//                a pending event; the lifetime drop counted
+//                a pending event; the lifetime drop counted; INT_CAUSE.event set
+//                while the FIFO holds an event (set again after a clear), irq
+//                with INT_MASK.event, and cleared for good once it is empty
 //   busy         a commit while an install is busy is refused (ERR.busy, counted
 //                nowhere) with the staging kept: the next commit installs it
 //   bad accesses every unmapped offset of the 4 KiB reads BAD_READ; writes to every
@@ -35,10 +38,16 @@
 //                registers back to their reset values), a commit during it is
 //                refused, and SAs install again after it
 //
+//
+// Frames for the host come through a receive ring in host memory
+// (sim/unit/dma_host.h serves the DMA port; sim/unit/dma_tb.cpp tests the rings
+// themselves): the bench reads each written-back descriptor as it appears.
+//
 //   csr-tb [churn-cycles] [seed]
 #include <verilated.h>
 #include "Vnicsec_card_bar.h"
 #include "tb_util.h"
+#include "dma_host.h"
 #include "gcm_ref.h"
 
 extern "C" {
@@ -88,15 +97,13 @@ struct Req {
 // --- the bench: the model, its ports, and the BAR ---------------------------------
 class Tb {
 public:
-    Tb() : t(new Vnicsec_card_bar)
+    Tb() : t(new Vnicsec_card_bar), rng(99), dma(mem, rng)
     {
         t->req_valid = 0;
         t->lan_rx_tvalid = 0;
         t->wan_rx_tvalid = 0;
-        t->host_tx_tvalid = 0;
         t->lan_tx_tready = 1;
         t->wan_tx_tready = 1;
-        t->host_rx_tready = 1;
         t->rst = 1;
         for (int i = 0; i < 4; i++) cycle();
         t->rst = 0;
@@ -111,7 +118,13 @@ public:
     uint64_t cyc = 0;
     std::deque<Bytes> lan_in, wan_in;            // frames waiting to go in
     std::vector<Bytes> lan_out, wan_out, host_out;
-    std::vector<int> host_port;                  // host_rx_port of each host_out frame
+    std::vector<int> host_port;                  // where each host_out frame came in
+    std::mt19937_64 rng;
+    HostMem mem;
+    DmaHost<Vnicsec_card_bar, LANES> dma;
+    // the receive ring host frames arrive in (rx_ring), read as the card fills it
+    uint64_t rx_base = 0;
+    unsigned rx_size = 0, rx_next = 0, rx_epoch = 0;
     std::deque<std::pair<uint64_t, uint32_t>> rsp;  // (cycle, data) of read answers
 
     // One clock cycle: the port beats and answers of this cycle, then the edge.
@@ -126,15 +139,38 @@ public:
                 lan_cur, lan_out);
         collect(t->wan_tx_tdata, t->wan_tx_tkeep, t->wan_tx_tvalid, t->wan_tx_tready, t->wan_tx_tlast,
                 wan_cur, wan_out);
-        size_t nh = host_out.size();
-        collect(t->host_rx_tdata, t->host_rx_tkeep, t->host_rx_tvalid, t->host_rx_tready,
-                t->host_rx_tlast, host_cur, host_out);
-        if (host_out.size() != nh) host_port.push_back(t->host_rx_port);
+        dma.drive(t, cyc);
+        t->eval();
+        dma.sample(t, cyc);
         if (t->rsp_valid) rsp.push_back({cyc, t->rsp_rdata});
         tick(t);
         cyc++;
         advance(lan_in, lan_pos, lan_take, t->lan_rx_tlast);
         advance(wan_in, wan_pos, wan_take, t->wan_rx_tlast);
+        // the host's side of the receive ring: frames in the order they are written back
+        while (rx_size && rx_next + 1 < rx_size && (mem.get(rx_base + 16 * rx_next + 11) & 1)) {
+            uint64_t d = rx_base + 16 * rx_next++;
+            host_out.push_back(mem.bytes(mem.le(d, 8), size_t(mem.le(d + 8, 2))));
+            host_port.push_back(mem.get(d + 10));
+        }
+    }
+    // A receive ring of 1,024 buffers in a fresh area of host memory (enough for
+    // every frame the bench sends the host, so no buffer is ever given back).
+    void rx_ring()
+    {
+        const unsigned n = 1024;
+        rx_base = uint64_t(++rx_epoch) << 32;
+        rx_size = n;
+        rx_next = 0;
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t d = rx_base + 16 * i;
+            mem.put_le(d, rx_base + 0x100000 + 0x2800 * uint64_t(i), 8);
+            mem.put_le(d + 8, 9216, 2);
+            mem.put_le(d + 10, 0, 6);
+        }
+        burst({{true, BAR0_RXR_SIZE, 0, 0xf}, {true, BAR0_RXR_BASE_LO, uint32_t(rx_base), 0xf},
+               {true, BAR0_RXR_BASE_HI, uint32_t(rx_base >> 32), 0xf}, {true, BAR0_RXR_TAIL, n - 1, 0xf},
+               {true, BAR0_RXR_SIZE, n, 0xf}});
     }
     void cycles(int n)
     {
@@ -208,7 +244,7 @@ public:
 
 private:
     size_t lan_pos = 0, wan_pos = 0;
-    Bytes lan_cur, wan_cur, host_cur;
+    Bytes lan_cur, wan_cur;
 
     template <typename D, typename K, typename V, typename L>
     void feed(std::deque<Bytes> &q, size_t pos, D &data, K &keep, V &valid, L &last)
@@ -584,8 +620,25 @@ void identity(World &w)
     CHECK(v[4] == 64, "CAP_RULES %u", v[4]);
     CHECK(v[5] == 9216, "CAP_FRAME %u", v[5]);
     CHECK(v[6] == (15u << BAR0_CAP_COUNTERS_GLB_SHIFT | 9u), "CAP_COUNTERS %08x", v[6]);
-    CHECK(v[7] == 0, "CAP_FEATURES %08x: no DMA yet", v[7]);
+    CHECK(v[7] == BAR0_CAP_FEATURES_DMA_MASK, "CAP_FEATURES %08x: DMA rings expected", v[7]);
     CHECK(v[8] == 0 && v[9] == 0, "ERR %08x STATUS %08x after reset", v[8], v[9]);
+    // the DMA window holds registers now: they read their reset values, flagging nothing
+    std::vector<Req> q;
+    std::vector<uint32_t> want;
+#define DMAREG(name, off, n, acc, mask, reset)                                      \
+    if ((off) >= BAR0_TXR_BASE_LO && (off) < BAR0_TXR_BASE_LO + 0x100)            \
+        for (int i = 0; i < n; i++) {                                                \
+            q.push_back({false, uint32_t(off + 4 * i), 0, 0});                      \
+            want.push_back(reset);                                                   \
+        }
+    BAR0_REGS(DMAREG)
+#undef DMAREG
+    q.push_back({false, BAR0_ERR, 0, 0});
+    want.push_back(0);
+    v = tb.burst(q);
+    CHECK(q.size() == 15, "%zu registers in the DMA window", q.size() - 1);
+    for (size_t i = 0; i < q.size(); i++)
+        CHECK(v[i] == want[i], "%03x reads %08x after reset, not %08x", q[i].off, v[i], want[i]);
 }
 
 // What an rw register's word reads after all ones is written (this card's sizes
@@ -709,6 +762,7 @@ void through(World &w, Out &o, int n, const char *what)
 void sas(World &w)
 {
     Tb &tb = w.tb;
+    tb.rx_ring();
     w.a.sa = parse_sa(sa_line("src 198.51.100.1 dst 203.0.113.2 proto esp spi 0xc0000101", 16, w.rng, w.a.key,
                               128, "sel src 10.1.0.0/24 dst 10.2.0.0/24 dir out "
                                    "ether src 02:aa:00:00:00:01 dst 02:bb:00:00:00:02"));
@@ -875,7 +929,20 @@ void event_checks(World &w)
     through(w, f, 1, "soft limit 1");
     tb.cycles(200);
     CHECK(tb.rd(BAR0_STATUS) & BAR0_STATUS_EV_PENDING_MASK, "STATUS shows no event");
+    // INT_CAUSE.event: set while the FIFO holds an event, even right after a clear
+    std::vector<uint32_t> c = tb.burst({{true, BAR0_INT_MASK, 0, 0xf}, {true, BAR0_INT_CAUSE, 0x1f, 0xf},
+                                        {false, BAR0_INT_CAUSE, 0, 0}});
+    CHECK(c[0] == BAR0_INT_CAUSE_EVENT_MASK, "INT_CAUSE %08x with an event pending", c[0]);
+    tb.cycles(3);
+    CHECK(!tb.t->irq, "irq with INT_MASK 0");
+    tb.wr(BAR0_INT_MASK, BAR0_INT_MASK_EVENT_MASK);
+    tb.cycles(3);
+    CHECK(tb.t->irq, "no irq with an event pending and INT_MASK.event");
     std::vector<uint32_t> ev = events(tb);
+    tb.wr(BAR0_INT_CAUSE, BAR0_INT_CAUSE_EVENT_MASK);
+    tb.cycles(3);
+    CHECK(tb.rd(BAR0_INT_CAUSE) == 0 && !tb.t->irq, "INT_CAUSE.event or irq after the events were read");
+    tb.wr(BAR0_INT_MASK, 0);
     CHECK(ev.size() == 1 && ev[0] == ev_word(1, true, f.idx), "after the soft limit: %zu events, first %08x",
           ev.size(), ev.empty() ? 0 : ev[0]);
     through(w, f, 2, "up to the hard limit");
@@ -1085,7 +1152,9 @@ void soft_reset(World &w)
     CHECK(v[0] == 0 && v[1] == BAR0_EV_ICV_INTERVAL_RESET && v[2] == 0 && v[3] == 0,
           "after the reset: SCRATCH %08x EV_ICV_INTERVAL %u SA_COMMITS %u STATUS %08x", v[0], v[1], v[2], v[3]);
     for (int g = 0; g < 15; g++) CHECK(tb.global(g) == 0, "global counter %d not zeroed", g);
-    // no SA, no rule: the LAN packet goes to the host
+    CHECK(tb.rd(BAR0_RXR_SIZE) == 0, "the receive ring still on after the reset");
+    // no SA, no rule: the LAN packet goes to the host, through a ring set up again
+    tb.rx_ring();
     size_t h0 = tb.host_out.size();
     send_lan(w, ipv4(0x0a010005, 0x0a020009, 17, 30, w.rng));
     CHECK(tb.drain(tb.lan_out.size(), tb.wan_out.size(), h0 + 1), "after the reset a LAN packet did not go to the host");
@@ -1125,6 +1194,8 @@ int main(int argc, char **argv)
     for (const auto &s : steps) {
         int f0 = failures;
         s.run();
+        for (const std::string &p : w.tb.dma.problems) CHECK(false, "DMA port: %s", p.c_str());
+        w.tb.dma.problems.clear();
         bool ok = failures == f0;
         printf("csr-tb: %-18s %s\n", s.name, ok ? "ok" : "FAILED");
         (ok ? passed : failed)++;
