@@ -179,16 +179,13 @@ RUN_H    = sim/run/run.h driver/sim_proto.h sim/unit/tb_util.h
 RUN_LIST = $(BUILD)/sim/run-files
 $(shell mkdir -p $(BUILD)/sim && { [ "$$(cat $(RUN_LIST) 2>/dev/null)" = "$(RUN_CPP)" ] || \
   echo "$(RUN_CPP)" >$(RUN_LIST); })
-# 1 once nicsec_card_bar has the DMA port (docs/dma.md); before, its host frame
-# ports are tied off
-RUN_DMA  = $(if $(shell grep -l dma_rd_req_valid rtl/nicsec_card_bar.v 2>/dev/null),1,0)
 define RUN_BUILD
 $(BUILD)/run_l$(1)/Vnicsec_card_bar.mk: $(wildcard rtl/*.v) $(GEN) $(RUN_LIST)
 	@mkdir -p $(BUILD)/run_l$(1)
 	@echo "VERILATE nicsec_card_bar LANES=$(1) (nicsec-sim run)"
 	@$(VERILATOR) $(VFLAGS) --cc --exe --top-module nicsec_card_bar -GLANES=$(1) \
 	  -Mdir $(BUILD)/run_l$(1) -o nicsec-sim-run -I$(BUILD)/gen -y rtl \
-	  -CFLAGS "-O2 -DLANES=$(1) -DRUN_DMA=$(RUN_DMA) -I$(abspath $(BUILD))/gen -I$(CURDIR)/driver -I$(CURDIR)/sim/unit -I$(CURDIR)/sim/run" \
+	  -CFLAGS "-O2 -DLANES=$(1) -I$(abspath $(BUILD))/gen -I$(CURDIR)/driver -I$(CURDIR)/sim/unit -I$(CURDIR)/sim/run" \
 	  rtl/nicsec_card_bar.v $(abspath $(RUN_CPP)) >$(BUILD)/run_l$(1).log 2>&1 \
 	  || { tail -40 $(BUILD)/run_l$(1).log; exit 1; }
 # (the model at -O2, not Verilator's -Os: it runs some 40% faster, which is what a

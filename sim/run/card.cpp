@@ -97,14 +97,9 @@ Card::Card(Wire &lan, Wire &wan, Pcie &pcie, HostMem &mem) : p_(new Impl(lan, wa
     t.lan_tx_tready = 1;
     t.wan_tx_tready = 1;
     t.req_valid = 0;
-#if RUN_DMA
     t.dma_rd_req_ready = 1;
     t.dma_rd_valid = 0;
     t.dma_wr_ready = 1;
-#else
-    t.host_rx_tready = 1;
-    t.host_tx_tvalid = 0;
-#endif
     t.rst = 1;
     for (int i = 0; i < 4; i++) tick(&t);
     t.rst = 0;
@@ -138,7 +133,6 @@ bool Card::step()
         act = true;
     }
     act |= t.req_valid;
-#if RUN_DMA
     if (t.dma_rd_req_valid && t.dma_rd_req_ready) {
         uint32_t len = t.dma_rd_req_len;
         s.rd.push_back(DmaRead{t.dma_rd_req_addr, std::max<uint32_t>(1, (len + kBeat - 1) / kBeat)});
@@ -160,11 +154,6 @@ bool Card::step()
     }
     if (t.irq && !s.irq) s.pcie.interrupt();
     s.irq = t.irq;
-#else
-    // No DMA engine in this RTL: what the card gives the host is dropped.
-    if (t.host_rx_tvalid && t.host_rx_tlast) host_discards++;
-    act |= t.host_rx_tvalid;
-#endif
 
     // --- the edge
     t.clk = 1;
@@ -184,7 +173,6 @@ bool Card::step()
     } else {
         t.req_valid = 0;
     }
-#if RUN_DMA
     t.dma_rd_req_ready = s.rd.size() < kDmaReadsMax;
     t.dma_rd_valid = !s.rd.empty();
     if (!s.rd.empty()) {
@@ -193,7 +181,6 @@ bool Card::step()
         put_bytes(t.dma_rd_data, kWords, b, kBeat);
         t.dma_rd_last = s.rd.front().beats == 1;
     }
-#endif
     t.clk = 0;
     t.eval();
     return act;

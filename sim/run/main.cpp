@@ -102,9 +102,6 @@ struct Run {
                 (unsigned long long)pcie.reads, (unsigned long long)pcie.writes,
                 (unsigned long long)pcie.irqs, (unsigned long long)mem.read_beats,
                 (unsigned long long)mem.write_beats);
-        if (card.host_discards)
-            fprintf(stderr, "nicsec-sim run: %llu frames for the host dropped: this RTL has no DMA engine\n",
-                    (unsigned long long)card.host_discards);
     }
 
     void loop()
@@ -190,10 +187,9 @@ int main(int argc, char **argv)
     Verilated::commandArgs(argc, argv);
     Card card(lan, wan, pcie, mem);
     fprintf(stderr, "nicsec-sim run: LANES=%d, LAN %s, WAN %s; BAR0 and %llu MB of host memory (at 0x%llx) "
-                    "served at %s (sim:%s)%s\n",
+                    "served at %s (sim:%s)\n",
             LANES, o.lan.c_str(), o.wan.c_str(), (unsigned long long)o.dma_mb,
-            (unsigned long long)mem.iova(), o.pcie.c_str(), o.pcie.c_str(),
-            RUN_DMA ? "" : "; no DMA engine in this RTL");
+            (unsigned long long)mem.iova(), o.pcie.c_str(), o.pcie.c_str());
     Run r{o, lan, wan, pcie, mem, card};
     r.loop();
     r.summary();

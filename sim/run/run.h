@@ -170,7 +170,6 @@ public:
     // Work the card is in the middle of that needs cycles: a frame going in
     // or out, DMA outstanding.
     bool busy() const;
-    uint64_t host_discards = 0;   // exception frames with no DMA engine to take them
 
 private:
     struct Impl;
