@@ -63,13 +63,13 @@ bool fed(Feed &f, Wire &w, CData tvalid, CData tready)
 
 // A beat out: true when it moved; the frame is sent at its last beat.
 template <typename D, typename K>
-bool collect(Bytes &frame, Wire *w, const D &tdata, K tkeep, CData tvalid, CData tlast)
+bool collect(Bytes &frame, Wire &w, const D &tdata, K tkeep, CData tvalid, CData tlast)
 {
     if (!tvalid) return false;
     for (int i = 0; i < kBeat; i++)
         if (uint64_t(tkeep) >> i & 1) frame.push_back(byte_at(tdata, i));
     if (tlast) {
-        if (w) w->send(frame.data(), frame.size());
+        w.send(frame.data(), frame.size());
         frame.clear();
     }
     return true;
@@ -83,7 +83,7 @@ struct Card::Impl {
     Pcie &pcie;
     HostMem &mem;
     Feed in_lan, in_wan;
-    Bytes out_lan, out_wan, out_host;
+    Bytes out_lan, out_wan;
     std::deque<DmaRead> rd;
     bool irq = false;
     Impl(Wire &l, Wire &w, Pcie &p, HostMem &m) : lan(l), wan(w), pcie(p), mem(m) {}
@@ -126,8 +126,8 @@ bool Card::step()
     // --- this cycle's handshakes
     act |= fed(s.in_lan, s.lan, t.lan_rx_tvalid, t.lan_rx_tready);
     act |= fed(s.in_wan, s.wan, t.wan_rx_tvalid, t.wan_rx_tready);
-    act |= collect(s.out_lan, &s.lan, t.lan_tx_tdata, t.lan_tx_tkeep, t.lan_tx_tvalid, t.lan_tx_tlast);
-    act |= collect(s.out_wan, &s.wan, t.wan_tx_tdata, t.wan_tx_tkeep, t.wan_tx_tvalid, t.wan_tx_tlast);
+    act |= collect(s.out_lan, s.lan, t.lan_tx_tdata, t.lan_tx_tkeep, t.lan_tx_tvalid, t.lan_tx_tlast);
+    act |= collect(s.out_wan, s.wan, t.wan_tx_tdata, t.wan_tx_tkeep, t.wan_tx_tvalid, t.wan_tx_tlast);
     if (t.rsp_valid) {
         s.pcie.read_data(t.rsp_rdata);
         act = true;

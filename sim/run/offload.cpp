@@ -4,7 +4,7 @@
 // segments. A wire carries neither, so the card must not see them:
 // PACKET_VNET_HDR tells us which frame is which (struct virtio_net_hdr), and
 // a partial checksum is finished here as the NIC would have. GSO frames are
-// refused: main.cpp drops them and says once how to turn the offload off.
+// refused: wire.cpp drops them and says once how to turn the offload off.
 #include "run.h"
 
 #include <cstring>

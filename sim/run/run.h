@@ -3,7 +3,8 @@
 // backend over a Unix socket. The pieces, one file each:
 //
 //   options.cpp   the command line
-//   wire.cpp      a port on an interface: an AF_PACKET socket, frames in and out
+//   wire.cpp      a port on an interface: an AF_PACKET socket, frames in and out,
+//                 VLAN tags the kernel took off put back
 //   offload.cpp   what a peer's offloads leave undone (virtio_net_hdr):
 //                 partial checksums completed, GSO frames refused
 //   pcie.cpp      the --pcie socket: clients, their register ops, the lock,
