@@ -26,7 +26,10 @@
 // copies the staging registers at that edge and the key words are cleared at the
 // same edge. A commit while sa_wr_ready is low (an install in progress, the card
 // in reset) is refused: nothing is raised, the staging is kept and ERR.busy is
-// set. Policy rules: a write of SPD_COMMIT.go raises spd_wr_valid for its
+// set. SA read-back (SA_COMMIT.read, go 0): the index is latched (sa_rd_idx) and
+// the card's record for it, there RD_LAT cycles later on sa_rd_rec, is copied
+// into the SA_REC words; SA_COMMIT.busy is high from the cycle after the command
+// until the copy is in, and a commit or a read meanwhile is refused as above. Policy rules: a write of SPD_COMMIT.go raises spd_wr_valid for its
 // stage-2 cycle (refused while the card is in reset, where spd_lookup would drop
 // it). Events: a read of EV_DATA raises ev_ready in its stage-2 cycle and
 // returns ev_data, or 0 if ev_valid is low.
@@ -78,6 +81,8 @@ module card_csr #(
     output wire                       sa_wr_key_256,
     output wire [255:0]               sa_wr_key,
     output wire [63:0]                sa_wr_seq,
+    output reg  [SA_W-1:0]            sa_rd_idx,
+    input  wire [`SA_REC_W-1:0]       sa_rd_rec,
     // policy table
     output wire                       spd_wr_valid,
     output wire [$clog2(N_RULES)-1:0] spd_wr_idx,
@@ -128,6 +133,7 @@ module card_csr #(
   localparam [31:0] CNT_SEL_M   = cut(`BAR0_CNT_SEL_MASK, `BAR0_CNT_SEL_IDX_MASK,
                                      `BAR0_CNT_SEL_IDX_LSB, SA_W);
   localparam [31:0] ALL          = 32'hffffffff;
+  localparam        RD_LAT       = 1;                // the card's record, after sa_rd_idx
 
   // a write's bytes, into a register holding `mask`
   function automatic [31:0] merge(input [31:0] old, input [31:0] data, input [3:0] be,
@@ -191,10 +197,14 @@ module card_csr #(
   reg  [31:0]      err, err_addr;
   reg  [4:0]       rst_left;                  // cycles of the card's reset to go
   wire             resetting = rst_left != 5'd0;
+  reg  [1:0]       rd_left;                   // an SA read-back: cycles to its copy
 
   wire sa_go   = wr && s2_addr == `BAR0_SA_COMMIT && go;
+  // a read-back: SA_COMMIT's read bit written with go 0 (go and read: an install)
+  wire sa_rd   = wr && s2_addr == `BAR0_SA_COMMIT && s2_be[0] && s2_wdata[`BAR0_SA_COMMIT_READ_LSB] && !go;
   wire spd_go  = wr && s2_addr == `BAR0_SPD_COMMIT && go;
-  wire sa_busy = !sa_wr_ready;
+  wire sa_busy = !sa_wr_ready || rd_left != 2'd0;
+  wire rd_copy = rd_left == 2'd1;             // the record is on sa_rd_rec
   wire soft_rst = wr && s2_addr == `BAR0_RESET && go;     // again during one: starts over
   assign sa_wr_valid  = sa_go && !sa_busy;
   assign spd_wr_valid = spd_go && !resetting;
@@ -206,7 +216,7 @@ module card_csr #(
     err_new[`BAR0_ERR_RD_UNMAPPED] = rd && !s2_mapped;
     err_new[`BAR0_ERR_WR_UNMAPPED] = s2_valid && s2_write && !s2_mapped;
     err_new[`BAR0_ERR_WR_RO]       = s2_valid && s2_write && s2_mapped && !s2_writable;
-    err_new[`BAR0_ERR_BUSY]        = (sa_go && sa_busy) || (spd_go && resetting);
+    err_new[`BAR0_ERR_BUSY]        = ((sa_go || sa_rd) && sa_busy) || (spd_go && resetting);
   end
   reg [31:0] err_here;                            // ERR_ADDR for this access
   always @* begin
@@ -256,7 +266,10 @@ module card_csr #(
         `BAR0_ERR:         err         <= err & ~merge(32'd0, s2_wdata, s2_be, `BAR0_ERR_MASK);
         default: ;
       endcase
-      if (wr && in_rec)
+      // the read-back's copy wins over a write of the same cycle (the host does not
+      // write SA_REC while a read is busy)
+      if (rd_copy) sa_rec <= {{(32*RW-`SA_REC_W){1'b0}}, sa_rd_rec};
+      else if (wr && in_rec)
         sa_rec[32*rec_w +: 32] <= merge(sa_rec[32*rec_w +: 32], s2_wdata, s2_be, REC_MASK[32*rec_w +: 32]);
       if (wr && in_src) spd_src[32*src_w +: 32] <= merge(spd_src[32*src_w +: 32], s2_wdata, s2_be, ALL);
       if (wr && in_dst) spd_dst[32*dst_w +: 32] <= merge(spd_dst[32*dst_w +: 32], s2_wdata, s2_be, ALL);
@@ -302,6 +315,18 @@ module card_csr #(
   assign cnt_rd_idx = cnt_sel_e[`BAR0_CNT_SEL_IDX_LSB +: SA_W];
   assign cnt_rd_sel = cnt_sel_e[`BAR0_CNT_SEL_SEL];
   assign glb_rd_sel = glb_sel_e[`BAR0_GLB_SEL_SEL];
+
+  // the read-back: the index latched at the command, the copy RD_LAT cycles on
+  always @(posedge clk) begin
+    if (rst || soft_rst) begin
+      rd_left <= 2'd0;
+    end else if (sa_rd && !sa_busy) begin
+      rd_left   <= RD_LAT[1:0] + 2'd1;
+      sa_rd_idx <= sa_index[`BAR0_SA_INDEX_IDX_LSB +: SA_W];
+    end else if (rd_left != 2'd0) begin
+      rd_left <= rd_left - 2'd1;
+    end
+  end
 
   // the card's reset
   always @(posedge clk) begin

@@ -16,7 +16,9 @@
 // the commit, so no packet ever meets a half-installed SA. A record with its
 // valid field 0 deletes the SA at once, leaving its counters readable. A slot
 // must not be reused while packets of its old SA are inside the card; the host
-// installs a rekeyed SA at a fresh index anyway.
+// installs a rekeyed SA at a fresh index anyway. The host reads a record back
+// through a table port of its own (sa_rd_idx, sa_rd_rec a cycle later), which
+// takes nothing from the pipelines' lookups; the key is in no record.
 //
 // Per-SA reads (cnt_rd_sel): 0 packets, 1 bytes (inner IP bytes), 2 drops for
 // replay, 3 ICV failure, 4 bad padding or next header, 5 selector mismatch,
@@ -80,6 +82,8 @@ module nicsec_card #(
     input  wire                       sa_wr_key_256,
     input  wire [255:0]               sa_wr_key,         // key byte 0 on top
     input  wire [63:0]                sa_wr_seq,         // out: last sent; in: highest seen
+    input  wire [SA_W-1:0]            sa_rd_idx,         // the host's read-back of a record
+    output wire [`SA_REC_W-1:0]       sa_rd_rec,         // a cycle later; all 0: no SA there
     // policy table (spd_lookup's rule write)
     input  wire                       spd_wr_valid,
     input  wire [$clog2(N_RULES)-1:0] spd_wr_idx,
@@ -119,7 +123,8 @@ module nicsec_card #(
   reg  [63:0]          w_seq;
   sa_table #(.SA_W(SA_W)) u_table (
       .clk(clk), .rst(rst), .wr_i(tbl_wr), .wr_idx_i(w_idx), .wr_rec_i(w_rec),
-      .a_idx_i(out_sa_idx), .a_rec_o(out_sa_rec), .b_idx_i(in_sa_idx), .b_rec_o(in_sa_rec));
+      .a_idx_i(out_sa_idx), .a_rec_o(out_sa_rec), .b_idx_i(in_sa_idx), .b_rec_o(in_sa_rec),
+      .c_idx_i(sa_rd_idx), .c_rec_o(sa_rd_rec));
 
   localparam S_IDLE = 3'd0, S_KEY = 3'd1, S_KEYWAIT = 3'd2, S_INST = 3'd3, S_INSTWAIT = 3'd4,
              S_COMMIT = 3'd5;

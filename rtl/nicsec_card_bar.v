@@ -82,6 +82,8 @@ module nicsec_card_bar #(
   wire [`SA_REC_W-1:0]  sa_wr_rec;
   wire [255:0]          sa_wr_key;
   wire [63:0]           sa_wr_seq;
+  wire [SA_W-1:0]       sa_rd_idx;
+  wire [`SA_REC_W-1:0]  sa_rd_rec;
   wire                  spd_wr_valid, spd_wr_en, spd_wr_v6, spd_wr_proto_any;
   wire [RI-1:0]         spd_wr_idx;
   wire [127:0]          spd_wr_src, spd_wr_dst;
@@ -110,6 +112,7 @@ module nicsec_card_bar #(
       .card_rst_o(card_rst_soft),
       .sa_wr_valid(sa_wr_valid), .sa_wr_ready(sa_wr_ready), .sa_wr_idx(sa_wr_idx), .sa_wr_rec(sa_wr_rec),
       .sa_wr_key_256(sa_wr_key_256), .sa_wr_key(sa_wr_key), .sa_wr_seq(sa_wr_seq),
+      .sa_rd_idx(sa_rd_idx), .sa_rd_rec(sa_rd_rec),
       .spd_wr_valid(spd_wr_valid), .spd_wr_idx(spd_wr_idx), .spd_wr_en(spd_wr_en), .spd_wr_v6(spd_wr_v6),
       .spd_wr_src(spd_wr_src), .spd_wr_src_plen(spd_wr_src_plen), .spd_wr_dst(spd_wr_dst),
       .spd_wr_dst_plen(spd_wr_dst_plen), .spd_wr_proto_any(spd_wr_proto_any), .spd_wr_proto(spd_wr_proto),
@@ -152,6 +155,7 @@ module nicsec_card_bar #(
       .host_tx_tready(host_tx_tready), .host_tx_tlast(host_tx_tlast), .host_tx_port(host_tx_port),
       .sa_wr_valid(sa_wr_valid), .sa_wr_ready(sa_wr_ready), .sa_wr_idx(sa_wr_idx), .sa_wr_rec(sa_wr_rec),
       .sa_wr_key_256(sa_wr_key_256), .sa_wr_key(sa_wr_key), .sa_wr_seq(sa_wr_seq),
+      .sa_rd_idx(sa_rd_idx), .sa_rd_rec(sa_rd_rec),
       .spd_wr_valid(spd_wr_valid), .spd_wr_idx(spd_wr_idx), .spd_wr_en(spd_wr_en), .spd_wr_v6(spd_wr_v6),
       .spd_wr_src(spd_wr_src), .spd_wr_src_plen(spd_wr_src_plen), .spd_wr_dst(spd_wr_dst),
       .spd_wr_dst_plen(spd_wr_dst_plen), .spd_wr_proto_any(spd_wr_proto_any), .spd_wr_proto(spd_wr_proto),

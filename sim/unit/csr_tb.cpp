@@ -28,6 +28,12 @@
 //                with INT_MASK.event, and cleared for good once it is empty
 //   busy         a commit while an install is busy is refused (ERR.busy, counted
 //                nowhere) with the staging kept: the next commit installs it
+//   read back    SAs installed over BAR0 read back with SA_COMMIT.read, every
+//                record word as installed (and through sa_record_unpack the same
+//                SA), busy until the copy is in; empty and deleted slots read 0;
+//                SA_SEQ_LO/HI, SA_KEY_SIZE and SA_COMMITS untouched; a read-back
+//                during an install, and an install during a read-back, refused;
+//                go with read installs; traffic goes on
 //   bad accesses every unmapped offset of the 4 KiB reads BAD_READ; writes to every
 //                unmapped offset and read-only register change nothing (every
 //                readable register, the counters and the traffic compared before
@@ -1016,6 +1022,119 @@ void busy(World &w)
     CHECK(tb.rd(BAR0_ERR) == 0, "ERR not cleared by writing its bit");
 }
 
+// Reads the record at idx back through SA_COMMIT.read: the SA_REC words.
+std::vector<uint32_t> read_rec(Tb &tb, int idx)
+{
+    std::vector<uint32_t> v = tb.burst({{true, BAR0_SA_INDEX, uint32_t(idx), 0xf},
+                                        {true, BAR0_SA_COMMIT, BAR0_SA_COMMIT_READ_MASK, 0xf},
+                                        {false, BAR0_SA_COMMIT, 0, 0}, {false, BAR0_STATUS, 0, 0}});
+    CHECK(v[0] & BAR0_SA_COMMIT_BUSY_MASK, "slot %d: not busy right after the read-back command", idx);
+    CHECK(v[1] & BAR0_STATUS_SA_BUSY_MASK, "slot %d: STATUS.sa_busy not set by a read-back", idx);
+    int c = wait_idle(tb, 100);
+    CHECK(c >= 0 && c <= 2 * kRdLat + 2, "slot %d: a read-back busy for %d cycles", idx, c);
+    std::vector<Req> q;
+    for (int i = 0; i < SA_REC_WORDS; i++) q.push_back({false, uint32_t(BAR0_SA_REC_AT(i)), 0, 0});
+    return tb.burst(q);
+}
+
+std::vector<uint32_t> packed(const struct nicsec_sa &sa)
+{
+    std::vector<uint32_t> rec(SA_REC_WORDS);
+    sa_record_pack(&sa, rec.data());
+    return rec;
+}
+
+// The read-back words against what was installed, word by word; and through
+// sa_record_unpack, the same SA again.
+void same_rec(const std::vector<uint32_t> &got, const std::vector<uint32_t> &want, const char *what)
+{
+    int bad = 0;
+    for (int i = 0; i < SA_REC_WORDS; i++)
+        if (got[size_t(i)] != want[size_t(i)] && ++bad <= 3)
+            CHECK(false, "%s: record word %d reads %08x, installed %08x", what, i, got[size_t(i)], want[size_t(i)]);
+    struct nicsec_sa sa;
+    if (sa_record_unpack(got.data(), &sa) == 1) CHECK(packed(sa) == got, "%s: unpacked and packed again, differs", what);
+}
+
+void read_back(World &w)
+{
+    Tb &tb = w.tb;
+    const std::vector<uint32_t> none(SA_REC_WORDS, 0);
+    tb.wr(BAR0_ERR, 0xffffffff);
+    // what a read-back must leave as the host wrote it
+    tb.burst({{true, BAR0_SA_KEY_SIZE, 1, 0xf}, {true, BAR0_SA_SEQ_LO, 0x13572468, 0xf},
+              {true, BAR0_SA_SEQ_HI, 0x24681357, 0xf}});
+    uint32_t n0 = tb.rd(BAR0_SA_COMMITS);
+    const struct {
+        const struct nicsec_sa *sa;
+        int idx;
+        const char *name;
+    } ins[] = {{&w.a.sa, w.a.idx, "SA A"}, {&w.b.sa, w.b.idx, "SA B (ESN, UDP)"}, {&w.c, w.c_idx, "SA C (inbound)"},
+               {&w.e.sa, w.e.idx, "SA E"}};
+    for (const auto &x : ins) same_rec(read_rec(tb, x.idx), packed(*x.sa), x.name);
+    same_rec(read_rec(tb, 4095), none, "slot 4095, never used");
+    same_rec(read_rec(tb, 2), none, "slot 2, never used");
+    same_rec(read_rec(tb, w.a.idx), packed(w.a.sa), "SA A again");
+    std::vector<uint32_t> v = tb.burst({{false, BAR0_SA_SEQ_LO, 0, 0}, {false, BAR0_SA_SEQ_HI, 0, 0},
+                                        {false, BAR0_SA_KEY_SIZE, 0, 0}, {false, BAR0_SA_INDEX, 0, 0},
+                                        {false, BAR0_SA_COMMITS, 0, 0}, {false, BAR0_ERR, 0, 0}});
+    CHECK(v[0] == 0x13572468 && v[1] == 0x24681357 && v[2] == 1,
+          "read-backs changed SA_SEQ_LO %08x, SA_SEQ_HI %08x or SA_KEY_SIZE %u", v[0], v[1], v[2]);
+    CHECK(v[3] == uint32_t(w.a.idx) && v[4] == n0 && v[5] == 0, "SA_INDEX %u, SA_COMMITS +%u, ERR %08x after read-backs",
+          v[3], v[4] - n0, v[5]);
+
+    // installed, read back; deleted, read back empty
+    Out x, y;
+    x.sa = parse_sa(sa_line("src 198.51.100.1 dst 203.0.113.70 proto esp spi 0xc0000707", 32, w.rng, x.key, 96,
+                            "flag esn replay-window 32 limit byte-soft 1000000 limit packet-hard 77 sel src 10.1.9.0/24 "
+                            "dst 10.9.0.0/24 dir out ether src 02:aa:00:00:00:07 dst 02:bb:00:00:00:07"));
+    y.sa = parse_sa(sa_line("src 2001:db8::1 dst 2001:db8::70 proto esp spi 0xc0000fa2", 16, w.rng, y.key, 64,
+                            "replay-window 128 sel src 10.9.0.0/24 dst 10.1.9.0/24 dir in"));
+    install(tb, x.sa, 4001);
+    same_rec(read_rec(tb, 4001), packed(x.sa), "an SA just installed");
+    delete_sa(tb, 4001);
+    same_rec(read_rec(tb, 4001), none, "the SA deleted");
+
+    // a read-back during an install is refused, and leaves SA_REC as staged
+    stage_sa(tb, y.sa, 0xfa2);
+    v = tb.burst({{true, BAR0_SA_COMMIT, BAR0_SA_COMMIT_GO_MASK, 0xf},
+                  {true, BAR0_SA_COMMIT, BAR0_SA_COMMIT_READ_MASK, 0xf}, {false, BAR0_ERR, 0, 0},
+                  {false, BAR0_ERR_ADDR, 0, 0}});
+    CHECK(v[0] == BAR0_ERR_BUSY_MASK && v[1] == (BAR0_SA_COMMIT | BAR0_ERR_ADDR_WRITE_MASK),
+          "a read-back during an install: ERR %08x ERR_ADDR %08x", v[0], v[1]);
+    CHECK(wait_idle(tb) >= 0, "install stuck");
+    tb.wr(BAR0_ERR, 0xffffffff);
+    std::vector<Req> q;
+    for (int i = 0; i < SA_REC_WORDS; i++) q.push_back({false, uint32_t(BAR0_SA_REC_AT(i)), 0, 0});
+    same_rec(tb.burst(q), packed(y.sa), "SA_REC after a refused read-back");
+    same_rec(read_rec(tb, 0xfa2), packed(y.sa), "SA Y (IPv6 outside, inbound)");
+
+    // an install during a read-back is refused; the read-back goes on
+    uint32_t n1 = tb.rd(BAR0_SA_COMMITS);
+    v = tb.burst({{true, BAR0_SA_INDEX, uint32_t(w.b.idx), 0xf},
+                  {true, BAR0_SA_COMMIT, BAR0_SA_COMMIT_READ_MASK, 0xf},
+                  {true, BAR0_SA_COMMIT, BAR0_SA_COMMIT_GO_MASK, 0xf}, {false, BAR0_ERR, 0, 0}});
+    CHECK(v[0] == BAR0_ERR_BUSY_MASK, "an install during a read-back: ERR %08x", v[0]);
+    CHECK(wait_idle(tb) >= 0, "read-back stuck");
+    tb.wr(BAR0_ERR, 0xffffffff);
+    q.push_back({false, BAR0_SA_COMMITS, 0, 0});
+    v = tb.burst(q);
+    CHECK(v.back() == n1, "SA_COMMITS %u: the refused install counted", v.back() - n1);
+    v.pop_back();
+    same_rec(v, packed(w.b.sa), "SA B, read while an install was refused");
+
+    // go and read together: an install
+    stage_sa(tb, x.sa, 4003);
+    tb.wr(BAR0_SA_COMMIT, BAR0_SA_COMMIT_GO_MASK | BAR0_SA_COMMIT_READ_MASK);
+    CHECK(wait_idle(tb) >= 0, "install stuck");
+    CHECK(tb.rd(BAR0_SA_COMMITS) == n1 + 1, "go with read was not an install");
+    same_rec(read_rec(tb, 4003), packed(x.sa), "installed by go and read together");
+    delete_sa(tb, 4003);
+    CHECK(tb.rd(BAR0_ERR) == 0, "ERR %08x", tb.rd(BAR0_ERR));
+    // the pipelines' lookups untouched
+    through(w, w.a, 2, "after the read-backs");
+}
+
 void bad_accesses(World &w)
 {
     Tb &tb = w.tb;
@@ -1186,6 +1305,7 @@ int main(int argc, char **argv)
         {"policy", [&] { policy(w); }},
         {"events", [&] { event_checks(w); }},
         {"busy", [&] { busy(w); }},
+        {"read back", [&] { read_back(w); }},
         {"bad accesses", [&] { bad_accesses(w); }},
         {"churn", [&] { churn(w, churn_n); }},
         {"soft reset", [&] { soft_reset(w); }},
