@@ -29,10 +29,35 @@
 // set. SA read-back (SA_COMMIT.read, go 0): the index is latched (sa_rd_idx) and
 // the card's record for it, there RD_LAT cycles later on sa_rd_rec, is copied
 // into the SA_REC words; SA_COMMIT.busy is high from the cycle after the command
-// until the copy is in, and a commit or a read meanwhile is refused as above. Policy rules: a write of SPD_COMMIT.go raises spd_wr_valid for its
-// stage-2 cycle (refused while the card is in reset, where spd_lookup would drop
-// it). Events: a read of EV_DATA raises ev_ready in its stage-2 cycle and
-// returns ev_data, or 0 if ev_valid is low.
+// until the copy is in, and a commit or a read meanwhile is refused as above.
+//
+// SA_USED: which slots hold an SA is the SA table's own valid bits (sa_table's
+// word port), not a copy kept here, so it can never disagree with what the
+// pipelines look up. The table answers a cycle after the word index, so the
+// index (sa_used_word) comes from stage 1's address, the way CNT_SEL's early copy
+// goes ahead of its read, and the word is on sa_used in the read's stage 2. A
+// slot changes in the table the cycle its record is written, and sa_wr_ready is
+// high again the cycle after: a read that follows one that saw SA_COMMIT.busy 0
+// samples the table after the write. While the card is in reset the table is
+// being emptied, and SA_USED reads 0, so a read right behind RESET.go already
+// sees no SA. Words past this card's table (CAP_SA/32) read 0.
+//
+// Policy rules: a write of SPD_COMMIT.go raises spd_wr_valid for its stage-2
+// cycle (refused while the card is in reset, where spd_lookup would drop it).
+// spd_lookup holds its rules masked to their prefixes in registers it compares
+// all at once, with no read port, so the rules as the host wrote them are kept
+// here too for SPD_COMMIT.read: whether each index holds a rule in a vector of
+// registers that resets with spd_lookup's (rst and the soft reset; no write can
+// come between this block's reset and the card's), and the rest in a LUT-RAM
+// (rule_mem, read asynchronously at SPD_INDEX, no reset: only a set valid bit
+// makes a word of it mean anything), both written only by spd_wr_valid, so
+// they hold exactly what spd_lookup took. A read (SPD_COMMIT.read with go 0)
+// copies the rule at SPD_INDEX, or all zeros, into the staging registers at the
+// end of its own stage-2 cycle, so the next access reads the copy; it is never
+// refused (during a reset there is simply no rule to copy).
+//
+// Events: a read of EV_DATA raises ev_ready in its stage-2 cycle and returns
+// ev_data, or 0 if ev_valid is low.
 //
 // Bad accesses (unmapped offsets, as bar0.def maps them; writes to read-only
 // registers; refused commits) change nothing but ERR and ERR_ADDR; an unmapped
@@ -59,7 +84,8 @@ module card_csr #(
     parameter SA_W         = 12,    // at most 12: the map's SA index fields
     parameter N_RULES      = 64,    // at most 64: SPD_INDEX.idx
     parameter MAX_FRAME    = 9216,  // what CAP_FRAME says: the card's frame_front limit
-    parameter RESET_CYCLES = 16     // 1 .. 31
+    parameter RESET_CYCLES = 16,    // 1 .. 31
+    parameter UW           = SA_W > 5 ? SA_W - 5 : 1    // sa_used_word: a word of 32 slots
 ) (
     input  wire                       clk,
     input  wire                       rst,
@@ -83,6 +109,8 @@ module card_csr #(
     output wire [63:0]                sa_wr_seq,
     output reg  [SA_W-1:0]            sa_rd_idx,
     input  wire [`SA_REC_W-1:0]       sa_rd_rec,
+    output wire [UW-1:0]              sa_used_word,    // from stage 1 (see the top)
+    input  wire [31:0]                sa_used,         // that word, in stage 2
     // policy table
     output wire                       spd_wr_valid,
     output wire [$clog2(N_RULES)-1:0] spd_wr_idx,
@@ -186,6 +214,16 @@ module card_csr #(
   localparam [AW-1:0] DMA_BASE = `BAR0_TXR_BASE_LO;     // the window's first register
   wire          in_dma  = s2_addr[AW-1:8] == DMA_BASE[AW-1:8];
 
+  // SA_USED: the word asked of the SA table from stage 1, so that its answer, a
+  // cycle later, is there in stage 2 (see the top)
+  localparam NW = ((1 << SA_W) + 31) / 32;             // the words this card's table has
+  wire [AW-1:0] used_rel_s1 = s1_addr - `BAR0_SA_USED;
+  wire [AW-1:0] used_rel    = s2_addr - `BAR0_SA_USED;
+  wire          in_used     = used_rel < 4 * `BAR0_SA_USED_N;
+  reg           s2_used_have;                           // a word of this card's table
+  always @(posedge clk) s2_used_have <= used_rel_s1 < 4 * NW;
+  assign sa_used_word = used_rel_s1[UW+1:2];
+
   // --- state ---------------------------------------------------------------------------
   reg  [31:0]      scratch, sa_index, sa_key_size, sa_seq_lo, sa_seq_hi, sa_commits;
   reg  [255:0]     sa_key;
@@ -203,6 +241,8 @@ module card_csr #(
   // a read-back: SA_COMMIT's read bit written with go 0 (go and read: an install)
   wire sa_rd   = wr && s2_addr == `BAR0_SA_COMMIT && s2_be[0] && s2_wdata[`BAR0_SA_COMMIT_READ_LSB] && !go;
   wire spd_go  = wr && s2_addr == `BAR0_SPD_COMMIT && go;
+  // a rule's read-back: SPD_COMMIT's read bit written with go 0
+  wire spd_rd  = wr && s2_addr == `BAR0_SPD_COMMIT && s2_be[0] && s2_wdata[`BAR0_SPD_COMMIT_READ_LSB] && !go;
   wire sa_busy = !sa_wr_ready || rd_left != 2'd0;
   wire rd_copy = rd_left == 2'd1;             // the record is on sa_rd_rec
   wire soft_rst = wr && s2_addr == `BAR0_RESET && go;     // again during one: starts over
@@ -223,6 +263,49 @@ module card_csr #(
     err_here = 32'd0;
     err_here[`BAR0_ERR_ADDR_OFFSET] = s2_addr;
     err_here[`BAR0_ERR_ADDR_WRITE]  = s2_write;
+  end
+
+  // --- the policy rules as written, for SPD_COMMIT.read (see the top) -------------------
+  localparam SHW = 1 + 1 + 16 + 8 + 2 + SA_W + 128 + 128;  // v6, proto_any, plen, proto, action, sa, src, dst
+  reg  [N_RULES-1:0] rule_used;                 // resets: which indices hold a rule
+  reg  [SHW-1:0]     rule_mem [0:N_RULES-1];    // LUT-RAM: no reset, read asynchronously
+  always @(posedge clk) begin
+    if (rst || soft_rst) rule_used <= {N_RULES{1'b0}};
+    else if (spd_wr_valid) rule_used[spd_wr_idx] <= spd_wr_en;
+  end
+  always @(posedge clk)
+    if (spd_wr_valid)
+      rule_mem[spd_wr_idx] <= {spd_wr_v6, spd_wr_proto_any, spd_wr_dst_plen, spd_wr_src_plen, spd_wr_proto,
+                               spd_wr_action, spd_wr_sa, spd_wr_src, spd_wr_dst};
+  wire            q_v6, q_proto_any;
+  wire [7:0]      q_dst_plen, q_src_plen, q_proto;
+  wire [1:0]      q_action;
+  wire [SA_W-1:0] q_sa;
+  wire [127:0]    q_src, q_dst;
+  assign {q_v6, q_proto_any, q_dst_plen, q_src_plen, q_proto, q_action, q_sa, q_src, q_dst} = rule_mem[spd_wr_idx];
+  // the staging registers' values for the rule at SPD_INDEX: all 0 if it holds none
+  reg  [31:0]  rb_flags, rb_plen, rb_proto, rb_action, rb_sa;
+  reg  [127:0] rb_src, rb_dst;
+  always @* begin
+    rb_flags  = 32'd0;
+    rb_plen   = 32'd0;
+    rb_proto  = 32'd0;
+    rb_action = 32'd0;
+    rb_sa     = 32'd0;
+    rb_src    = 128'd0;
+    rb_dst    = 128'd0;
+    if (rule_used[spd_wr_idx]) begin
+      rb_flags[`BAR0_SPD_FLAGS_VALID]     = 1'b1;
+      rb_flags[`BAR0_SPD_FLAGS_V6]        = q_v6;
+      rb_flags[`BAR0_SPD_FLAGS_PROTO_ANY] = q_proto_any;
+      rb_plen[`BAR0_SPD_PLEN_SRC]         = q_src_plen;
+      rb_plen[`BAR0_SPD_PLEN_DST]         = q_dst_plen;
+      rb_proto[`BAR0_SPD_PROTO_PROTO]     = q_proto;
+      rb_action[`BAR0_SPD_ACTION_ACTION]  = q_action;
+      rb_sa[`BAR0_SPD_SA_SA_LSB +: SA_W]  = q_sa;
+      rb_src                              = q_src;
+      rb_dst                              = q_dst;
+    end
   end
 
   always @(posedge clk) begin
@@ -273,6 +356,17 @@ module card_csr #(
         sa_rec[32*rec_w +: 32] <= merge(sa_rec[32*rec_w +: 32], s2_wdata, s2_be, REC_MASK[32*rec_w +: 32]);
       if (wr && in_src) spd_src[32*src_w +: 32] <= merge(spd_src[32*src_w +: 32], s2_wdata, s2_be, ALL);
       if (wr && in_dst) spd_dst[32*dst_w +: 32] <= merge(spd_dst[32*dst_w +: 32], s2_wdata, s2_be, ALL);
+      // a rule read back: the command is this cycle's only access, so nothing above
+      // writes these registers in it
+      if (spd_rd) begin
+        spd_flags  <= rb_flags;
+        spd_plen   <= rb_plen;
+        spd_proto  <= rb_proto;
+        spd_action <= rb_action;
+        spd_sa     <= rb_sa;
+        spd_src    <= rb_src;
+        spd_dst    <= rb_dst;
+      end
       // the key: written a word at a time, gone once the card has taken it
       if (sa_wr_valid) sa_key <= 256'd0;
       else if (wr && in_key) sa_key[32*key_w +: 32] <= merge(sa_key[32*key_w +: 32], s2_wdata, s2_be, ALL);
@@ -411,6 +505,8 @@ module card_csr #(
     if (in_rec) rdata = sa_rec[32*rec_w +: 32];
     if (in_src) rdata = spd_src[32*src_w +: 32];
     if (in_dst) rdata = spd_dst[32*dst_w +: 32];
+    // no SA while the card is in reset, though the table empties on its first cycle
+    if (in_used) rdata = s2_used_have && !resetting ? sa_used : 32'd0;
     if (in_dma && s2_mapped) rdata = dma_reg_rdata;
     // SA_KEY is write-only: 0, as set above
   end
@@ -422,7 +518,8 @@ module card_csr #(
 
   // bits the card does not take
   wire unused = &{1'b0, req_addr[1:0], cnt_sel_e, glb_sel_e, sa_index, sa_key_size, spd_index, spd_flags, spd_plen,
-                  spd_proto, spd_action, spd_sa, sa_rec, key_rel, rec_rel, src_rel, dst_rel};
+                  spd_proto, spd_action, spd_sa, sa_rec, key_rel, rec_rel, src_rel, dst_rel,
+                  used_rel, used_rel_s1};
 endmodule
 
 `default_nettype wire

@@ -18,7 +18,11 @@
 // must not be reused while packets of its old SA are inside the card; the host
 // installs a rekeyed SA at a fresh index anyway. The host reads a record back
 // through a table port of its own (sa_rd_idx, sa_rd_rec a cycle later), which
-// takes nothing from the pipelines' lookups; the key is in no record.
+// takes nothing from the pipelines' lookups; the key is in no record. Which slots
+// hold an SA it reads 32 at a time (sa_used_word, sa_used a cycle later: bit j is
+// slot 32*sa_used_word + j), from the table's own valid bits: a slot shows as
+// used from the cycle after its commit (sa_wr_ready high again), empty from the
+// cycle after its delete's, and a reset empties them all.
 //
 // Per-SA reads (cnt_rd_sel): 0 packets, 1 bytes (inner IP bytes), 2 drops for
 // replay, 3 ICV failure, 4 bad padding or next header, 5 selector mismatch,
@@ -35,7 +39,8 @@
 module nicsec_card #(
     parameter LANES   = 1,
     parameter SA_W    = 12,
-    parameter N_RULES = 64
+    parameter N_RULES = 64,
+    parameter UW      = SA_W > 5 ? SA_W - 5 : 1    // sa_used_word: a word of 32 slots
 ) (
     input  wire                       clk,
     input  wire                       rst,
@@ -84,6 +89,8 @@ module nicsec_card #(
     input  wire [63:0]                sa_wr_seq,         // out: last sent; in: highest seen
     input  wire [SA_W-1:0]            sa_rd_idx,         // the host's read-back of a record
     output wire [`SA_REC_W-1:0]       sa_rd_rec,         // a cycle later; all 0: no SA there
+    input  wire [UW-1:0]              sa_used_word,      // which slots hold an SA, 32 a word
+    output wire [31:0]                sa_used,           // a cycle later; bit j: slot 32*word + j
     // policy table (spd_lookup's rule write)
     input  wire                       spd_wr_valid,
     input  wire [$clog2(N_RULES)-1:0] spd_wr_idx,
@@ -121,10 +128,10 @@ module nicsec_card #(
   reg                  w_k256;
   reg  [255:0]         w_key;
   reg  [63:0]          w_seq;
-  sa_table #(.SA_W(SA_W)) u_table (
+  sa_table #(.SA_W(SA_W), .UW(UW)) u_table (
       .clk(clk), .rst(rst), .wr_i(tbl_wr), .wr_idx_i(w_idx), .wr_rec_i(w_rec),
       .a_idx_i(out_sa_idx), .a_rec_o(out_sa_rec), .b_idx_i(in_sa_idx), .b_rec_o(in_sa_rec),
-      .c_idx_i(sa_rd_idx), .c_rec_o(sa_rd_rec));
+      .c_idx_i(sa_rd_idx), .c_rec_o(sa_rd_rec), .u_word_i(sa_used_word), .u_word_o(sa_used));
 
   localparam S_IDLE = 3'd0, S_KEY = 3'd1, S_KEYWAIT = 3'd2, S_INST = 3'd3, S_INSTWAIT = 3'd4,
              S_COMMIT = 3'd5;

@@ -9,7 +9,10 @@
 // Register requests (card_csr): at most one a cycle, never refused; a read's
 // data comes back exactly 3 cycles after its request, with rsp_valid; accesses
 // take effect in order. The card and the DMA engine are held in reset by rst or
-// by a soft reset (RESET.go).
+// by a soft reset (RESET.go). Between card_csr and the card: the SA install and
+// read-back, which slots hold an SA (SA_USED: the SA table's own bits, a word
+// asked for from card_csr's stage 1), the policy rule write (card_csr keeps the
+// rules as written, for SPD_COMMIT.read), counters and events.
 //
 // Host memory (card_dma, W = 128*LANES bits, B = W/8 bytes a beat): read requests
 // (dma_rd_req_*: a B-aligned address, a length in bytes) answered in order on
@@ -75,6 +78,7 @@ module nicsec_card_bar #(
     output wire                 irq
 );
   localparam RI = $clog2(N_RULES);
+  localparam UW = SA_W > 5 ? SA_W - 5 : 1;          // a word of SA_USED's index
 
   wire                  card_rst_soft;
   wire                  sa_wr_valid, sa_wr_ready, sa_wr_key_256;
@@ -84,6 +88,8 @@ module nicsec_card_bar #(
   wire [63:0]           sa_wr_seq;
   wire [SA_W-1:0]       sa_rd_idx;
   wire [`SA_REC_W-1:0]  sa_rd_rec;
+  wire [UW-1:0]         sa_used_word;
+  wire [31:0]           sa_used;
   wire                  spd_wr_valid, spd_wr_en, spd_wr_v6, spd_wr_proto_any;
   wire [RI-1:0]         spd_wr_idx;
   wire [127:0]          spd_wr_src, spd_wr_dst;
@@ -105,14 +111,14 @@ module nicsec_card_bar #(
   wire                  host_rx_tvalid, host_rx_tready, host_rx_tlast, host_rx_port;
   wire                  host_tx_tvalid, host_tx_tready, host_tx_tlast, host_tx_port;
 
-  card_csr #(.LANES(LANES), .SA_W(SA_W), .N_RULES(N_RULES)) u_csr (
+  card_csr #(.LANES(LANES), .SA_W(SA_W), .N_RULES(N_RULES), .UW(UW)) u_csr (
       .clk(clk), .rst(rst),
       .req_valid(req_valid), .req_write(req_write), .req_addr(req_addr), .req_wdata(req_wdata),
       .req_be(req_be), .rsp_valid(rsp_valid), .rsp_rdata(rsp_rdata),
       .card_rst_o(card_rst_soft),
       .sa_wr_valid(sa_wr_valid), .sa_wr_ready(sa_wr_ready), .sa_wr_idx(sa_wr_idx), .sa_wr_rec(sa_wr_rec),
       .sa_wr_key_256(sa_wr_key_256), .sa_wr_key(sa_wr_key), .sa_wr_seq(sa_wr_seq),
-      .sa_rd_idx(sa_rd_idx), .sa_rd_rec(sa_rd_rec),
+      .sa_rd_idx(sa_rd_idx), .sa_rd_rec(sa_rd_rec), .sa_used_word(sa_used_word), .sa_used(sa_used),
       .spd_wr_valid(spd_wr_valid), .spd_wr_idx(spd_wr_idx), .spd_wr_en(spd_wr_en), .spd_wr_v6(spd_wr_v6),
       .spd_wr_src(spd_wr_src), .spd_wr_src_plen(spd_wr_src_plen), .spd_wr_dst(spd_wr_dst),
       .spd_wr_dst_plen(spd_wr_dst_plen), .spd_wr_proto_any(spd_wr_proto_any), .spd_wr_proto(spd_wr_proto),
@@ -139,7 +145,7 @@ module nicsec_card_bar #(
       .dma_wr_valid(dma_wr_valid), .dma_wr_ready(dma_wr_ready), .dma_wr_addr(dma_wr_addr),
       .dma_wr_data(dma_wr_data), .dma_wr_be(dma_wr_be));
 
-  nicsec_card #(.LANES(LANES), .SA_W(SA_W), .N_RULES(N_RULES)) u_card (
+  nicsec_card #(.LANES(LANES), .SA_W(SA_W), .N_RULES(N_RULES), .UW(UW)) u_card (
       .clk(clk), .rst(rst || card_rst_soft),
       .lan_rx_tdata(lan_rx_tdata), .lan_rx_tkeep(lan_rx_tkeep), .lan_rx_tvalid(lan_rx_tvalid),
       .lan_rx_tready(lan_rx_tready), .lan_rx_tlast(lan_rx_tlast),
@@ -155,7 +161,7 @@ module nicsec_card_bar #(
       .host_tx_tready(host_tx_tready), .host_tx_tlast(host_tx_tlast), .host_tx_port(host_tx_port),
       .sa_wr_valid(sa_wr_valid), .sa_wr_ready(sa_wr_ready), .sa_wr_idx(sa_wr_idx), .sa_wr_rec(sa_wr_rec),
       .sa_wr_key_256(sa_wr_key_256), .sa_wr_key(sa_wr_key), .sa_wr_seq(sa_wr_seq),
-      .sa_rd_idx(sa_rd_idx), .sa_rd_rec(sa_rd_rec),
+      .sa_rd_idx(sa_rd_idx), .sa_rd_rec(sa_rd_rec), .sa_used_word(sa_used_word), .sa_used(sa_used),
       .spd_wr_valid(spd_wr_valid), .spd_wr_idx(spd_wr_idx), .spd_wr_en(spd_wr_en), .spd_wr_v6(spd_wr_v6),
       .spd_wr_src(spd_wr_src), .spd_wr_src_plen(spd_wr_src_plen), .spd_wr_dst(spd_wr_dst),
       .spd_wr_dst_plen(spd_wr_dst_plen), .spd_wr_proto_any(spd_wr_proto_any), .spd_wr_proto(spd_wr_proto),

@@ -13,11 +13,21 @@
 // slot holds an SA is kept apart from the RAMs, in registers that reset, because
 // RAM contents do not; the host's port gives all zeros for a slot with no SA, not
 // what a delete or an earlier SA left in the RAM.
+//
+// Those registers (`used`) are also the one record of which slots hold an SA
+// that the host reads (SA_USED, docs/bar0.md): the word port gives 32 of them at
+// a time, bit j of word u_word_i being slot 32*u_word_i + j, a cycle later like
+// the other ports. A word asked for in the cycle after a record's write (an
+// install's commit or a delete), or after a reset, already shows it. The host
+// keeps no copy of its own: two copies could disagree, and after a card reset
+// would. An index past a table of fewer than 32 slots gives 0.
 `default_nettype none
 `include "sa_record.vh"
 
 module sa_table #(
-    parameter SA_W = 12
+    parameter SA_W = 12,
+    // the word port's index: 2^SA_W / 32 words, at least 1 (callers pass the same)
+    parameter UW   = SA_W > 5 ? SA_W - 5 : 1
 ) (
     input  wire                 clk,
     input  wire                 rst,
@@ -29,8 +39,12 @@ module sa_table #(
     input  wire [SA_W-1:0]      b_idx_i,
     output reg  [`SA_REC_W-1:0] b_rec_o,
     input  wire [SA_W-1:0]      c_idx_i,      // the host's
-    output reg  [`SA_REC_W-1:0] c_rec_o       // a cycle later; all 0: no SA
+    output reg  [`SA_REC_W-1:0] c_rec_o,      // a cycle later; all 0: no SA
+    input  wire [UW-1:0]        u_word_i,     // the host's: a word of slots
+    output reg  [31:0]          u_word_o      // a cycle later: bit j, slot 32*u_word_i + j in use
 );
+  localparam NSLOT = 1 << SA_W;
+  localparam NW    = (NSLOT + 31) / 32;
   wire [`SA_REC_W-1:0] a_q, b_q, c_q;
   ram_sdp #(.WIDTH(`SA_REC_W), .ADDR_W(SA_W)) u_a (
       .clk(clk), .we_i(wr_i), .waddr_i(wr_idx_i), .wdata_i(wr_rec_i),
@@ -42,14 +56,23 @@ module sa_table #(
       .clk(clk), .we_i(wr_i), .waddr_i(wr_idx_i), .wdata_i(wr_rec_i),
       .raddr_i(c_idx_i), .rdata_o(c_q));
 
-  reg [(1<<SA_W)-1:0] used;
+  reg [NSLOT-1:0]     used;
   reg                 a_used, b_used, c_used;
+  // used in whole words (a table of fewer than 32 slots padded with 0s)
+  reg [32*NW-1:0]     used_w;
+  always @* begin
+    used_w              = {(32*NW){1'b0}};
+    used_w[NSLOT-1:0]   = used;
+  end
+  // every index names a word but past a table of one word (UW is then 1)
+  wire word_ok = NW > 1 || u_word_i == {UW{1'b0}};
   always @(posedge clk) begin
     if (rst) used <= 0;
     else if (wr_i) used[wr_idx_i] <= wr_rec_i[`SA_REC_VALID];
     a_used <= used[a_idx_i];
     b_used <= used[b_idx_i];
     c_used <= used[c_idx_i];
+    u_word_o <= word_ok ? used_w[32*u_word_i +: 32] : 32'd0;
   end
 
   always @* begin

@@ -34,15 +34,32 @@
 //                SA_SEQ_LO/HI, SA_KEY_SIZE and SA_COMMITS untouched; a read-back
 //                during an install, and an install during a read-back, refused;
 //                go with read installs; traffic goes on
+//   SA used      every word of SA_USED against the bench's own model of the slots
+//                holding SAs (kept by the helpers that commit), after installs,
+//                deletes, the churn (each install and delete's word too) and soft
+//                reset; an install's or a delete's slot shows from the first read
+//                after one of SA_COMMIT that gives busy 0, and never after one that
+//                gives busy 1 (both phases of the read pairs); writes refused
+//                (ERR.wr_ro), nothing changed; 0 from the access behind RESET.go
+//   rule read back  SPD_COMMIT.read: random rules (IPv4 and IPv6, random prefixes
+//                and bits past them, protocol any or one, every action, SA index)
+//                read back word by word right behind the command (the staging
+//                written with junk first), and in the commit's own burst, as
+//                written; never-written and removed indices read all 0, an
+//                overwritten one the new rule; SPD_INDEX kept, nothing flagged; go
+//                with read writes; soft reset empties them; a read-back during a
+//                reset is not refused, a rule commit is and leaves nothing
 //   bad accesses every unmapped offset of the 4 KiB reads BAD_READ; writes to every
 //                unmapped offset and read-only register change nothing (every
 //                readable register, the counters and the traffic compared before
 //                and after); ERR bits and ERR_ADDR, and ERR's write-1-to-clear
 //   churn        install/delete cycles at random slots, each busy for a bounded
-//                time, SA_COMMITS counting them, no busy left over; traffic after
+//                time, SA_COMMITS counting them, no busy left over, SA_USED showing
+//                each; traffic after
 //   soft reset   RESET empties the card and the block (SAs, rules, counters,
-//                registers back to their reset values), a commit during it is
-//                refused, and SAs install again after it
+//                registers back to their reset values; SA_USED and every rule's
+//                read-back 0), a commit during it is refused, and SAs install
+//                again after it
 //
 //
 // Frames for the host come through a receive ring in host memory
@@ -81,6 +98,8 @@ static_assert(SA_KEY_WORDS == BAR0_SA_KEY_N, "SA_KEY holds the key");
 namespace {
 constexpr int kB = 16 * LANES;
 constexpr int kRdLat = 3;            // cycles from a read's request to its data
+constexpr int kRules = 64;           // CAP_RULES
+constexpr int kRuleWords = 13;       // a policy rule's staging registers (kRuleRegs)
 
 int failures = 0;
 #define CHECK(cond, ...)                                                     \
@@ -132,6 +151,13 @@ public:
     uint64_t rx_base = 0;
     unsigned rx_size = 0, rx_next = 0, rx_epoch = 0;
     std::deque<std::pair<uint64_t, uint32_t>> rsp;  // (cycle, data) of read answers
+    // the bench's own model of what the card holds: which SA slots hold an SA (kept by
+    // the helpers that stage and commit), and each policy rule as a read-back gives it
+    std::vector<bool> held = std::vector<bool>(BAR0_SA_USED_N * 32);
+    int staged_idx = 0;                          // what SA_INDEX and SA_REC's valid hold
+    bool staged_valid = false;
+    std::vector<std::vector<uint32_t>> rules =   // per index, as a read-back gives it (kRuleRegs)
+        std::vector<std::vector<uint32_t>>(kRules, std::vector<uint32_t>(kRuleWords, 0));
 
     // One clock cycle: the port beats and answers of this cycle, then the edge.
     void cycle()
@@ -194,6 +220,14 @@ public:
 
     // Requests on consecutive cycles; the read answers, in order, each checked to
     // come exactly kRdLat cycles after its request.
+    // SA_USED[i] as the model has it
+    uint32_t held_word(int i) const
+    {
+        uint32_t v = 0;
+        for (int j = 0; j < 32; j++)
+            if (held[size_t(32 * i + j)]) v |= 1u << j;
+        return v;
+    }
     std::vector<uint32_t> burst(const std::vector<Req> &reqs)
     {
         std::vector<uint64_t> at;
@@ -495,7 +529,12 @@ void stage_sa(Tb &tb, const struct nicsec_sa &sa, int idx, bool with_key = true)
     std::vector<uint32_t> r = tb.burst(w);
     for (uint32_t v : r) CHECK(v == 0, "a key word read back %08x", v);
     memset(key, 0, sizeof key);
+    tb.staged_idx = idx;
+    tb.staged_valid = true;
 }
+
+// The model: the staged SA (or delete) was committed, and the card took it.
+void committed(Tb &tb) { tb.held[size_t(tb.staged_idx)] = tb.staged_valid; }
 
 // Polls SA_COMMIT.busy; the cycles it took, or -1 past limit.
 int wait_idle(Tb &tb, int limit = 5000)
@@ -510,6 +549,7 @@ void commit_sa(Tb &tb)
 {
     tb.wr(BAR0_SA_COMMIT, BAR0_SA_COMMIT_GO_MASK);
     CHECK(wait_idle(tb) >= 0, "SA_COMMIT stayed busy");
+    committed(tb);
 }
 
 void install(Tb &tb, const struct nicsec_sa &sa, int idx)
@@ -521,7 +561,22 @@ void install(Tb &tb, const struct nicsec_sa &sa, int idx)
 void delete_sa(Tb &tb, int idx)
 {
     tb.burst({{true, BAR0_SA_INDEX, uint32_t(idx), 0xf}, {true, uint32_t(BAR0_SA_REC_AT(0)), 0, 0xf}});
+    tb.staged_idx = idx;
+    tb.staged_valid = false;
     commit_sa(tb);
+}
+
+// Every word of SA_USED, in one burst, against the model.
+void check_used(Tb &tb, const char *what)
+{
+    std::vector<Req> q;
+    for (int i = 0; i < BAR0_SA_USED_N; i++) q.push_back({false, uint32_t(BAR0_SA_USED_AT(i)), 0, 0});
+    std::vector<uint32_t> v = tb.burst(q);
+    int bad = 0;
+    for (int i = 0; i < BAR0_SA_USED_N; i++)
+        if (v[size_t(i)] != tb.held_word(i) && ++bad <= 3)
+            CHECK(false, "%s: SA_USED[%d] reads %08x, the slots held are %08x", what, i, v[size_t(i)],
+                  tb.held_word(i));
 }
 
 struct Rule {
@@ -533,25 +588,40 @@ struct Rule {
     int sa = 0;
 };
 
+// A rule's staging registers, in this order: what a read-back gives.
+const uint32_t kRuleRegs[kRuleWords] = {
+    BAR0_SPD_FLAGS, BAR0_SPD_PLEN, BAR0_SPD_PROTO, BAR0_SPD_ACTION, BAR0_SPD_SA,
+    BAR0_SPD_SRC_AT(0), BAR0_SPD_SRC_AT(1), BAR0_SPD_SRC_AT(2), BAR0_SPD_SRC_AT(3),
+    BAR0_SPD_DST_AT(0), BAR0_SPD_DST_AT(1), BAR0_SPD_DST_AT(2), BAR0_SPD_DST_AT(3)};
+const char *const kRuleNames[kRuleWords] = {"SPD_FLAGS", "SPD_PLEN", "SPD_PROTO", "SPD_ACTION", "SPD_SA",
+                                            "SPD_SRC[0]", "SPD_SRC[1]", "SPD_SRC[2]", "SPD_SRC[3]",
+                                            "SPD_DST[0]", "SPD_DST[1]", "SPD_DST[2]", "SPD_DST[3]"};
+
+// The requests that stage the words and commit them at idx; the model keeps the rule
+// (or none: a rule written with valid 0 reads back as nothing).
+std::vector<Req> rule_reqs(Tb &tb, int idx, const std::vector<uint32_t> &words)
+{
+    std::vector<Req> w = {{true, BAR0_SPD_INDEX, uint32_t(idx), 0xf}};
+    for (int i = 0; i < kRuleWords; i++) w.push_back({true, kRuleRegs[i], words[size_t(i)], 0xf});
+    w.push_back({true, BAR0_SPD_COMMIT, BAR0_SPD_COMMIT_GO_MASK, 0xf});
+    tb.rules[size_t(idx)] = words[0] & BAR0_SPD_FLAGS_VALID_MASK ? words : std::vector<uint32_t>(kRuleWords, 0);
+    return w;
+}
+
+void write_words(Tb &tb, int idx, const std::vector<uint32_t> &words) { tb.burst(rule_reqs(tb, idx, words)); }
+
 void write_rule(Tb &tb, int idx, const Rule &r)
 {
     uint32_t flags = (r.valid ? BAR0_SPD_FLAGS_VALID_MASK : 0) | (r.proto < 0 ? BAR0_SPD_FLAGS_PROTO_ANY_MASK : 0);
-    std::vector<Req> w = {
-        {true, BAR0_SPD_INDEX, uint32_t(idx), 0xf},
-        {true, BAR0_SPD_FLAGS, flags, 0xf},
-        {true, BAR0_SPD_PLEN, uint32_t(r.src_plen) << BAR0_SPD_PLEN_SRC_SHIFT |
-                                  uint32_t(r.dst_plen) << BAR0_SPD_PLEN_DST_SHIFT, 0xf},
-        {true, BAR0_SPD_PROTO, uint32_t(r.proto < 0 ? 0 : r.proto), 0xf},
-        {true, BAR0_SPD_ACTION, uint32_t(r.action), 0xf},
-        {true, BAR0_SPD_SA, uint32_t(r.sa), 0xf},
-        {true, uint32_t(BAR0_SPD_SRC_AT(0)), r.src, 0xf},
-        {true, uint32_t(BAR0_SPD_DST_AT(0)), r.dst, 0xf},
-        {true, BAR0_SPD_COMMIT, BAR0_SPD_COMMIT_GO_MASK, 0xf}};
-    for (int i = 1; i < 4; i++) {
-        w.insert(w.end() - 1, {true, uint32_t(BAR0_SPD_SRC_AT(i)), 0, 0xf});
-        w.insert(w.end() - 1, {true, uint32_t(BAR0_SPD_DST_AT(i)), 0, 0xf});
-    }
-    tb.burst(w);
+    std::vector<uint32_t> words(kRuleWords, 0);
+    words[0] = flags;
+    words[1] = uint32_t(r.src_plen) << BAR0_SPD_PLEN_SRC_SHIFT | uint32_t(r.dst_plen) << BAR0_SPD_PLEN_DST_SHIFT;
+    words[2] = uint32_t(r.proto < 0 ? 0 : r.proto);
+    words[3] = uint32_t(r.action);
+    words[4] = uint32_t(r.sa);
+    words[5] = r.src;
+    words[9] = r.dst;
+    write_words(tb, idx, words);
 }
 
 Rule protect(const struct nicsec_sa &sa, int idx)
@@ -792,6 +862,7 @@ void sas(World &w)
 
     through(w, w.a, 5, "AES-128");
     through(w, w.b, 3, "AES-256, ESN across 2^32, UDP");
+    check_used(tb, "after the first installs");
 
     // inbound: ESP from the peer, decapsulated onto the LAN
     size_t l0 = tb.lan_out.size();
@@ -1000,6 +1071,7 @@ void busy(World &w)
     uint32_t n0 = tb.rd(BAR0_SA_COMMITS);
     stage_sa(tb, g.sa, g.idx);
     tb.wr(BAR0_SA_COMMIT, 1);
+    committed(tb);
     // staged while G installs, then committed too early
     stage_sa(tb, h.sa, h.idx);
     std::vector<uint32_t> v = tb.burst({{false, BAR0_SA_COMMIT, 0, 0}, {true, BAR0_SA_COMMIT, 1, 0xf},
@@ -1103,6 +1175,7 @@ void read_back(World &w)
     CHECK(v[0] == BAR0_ERR_BUSY_MASK && v[1] == (BAR0_SA_COMMIT | BAR0_ERR_ADDR_WRITE_MASK),
           "a read-back during an install: ERR %08x ERR_ADDR %08x", v[0], v[1]);
     CHECK(wait_idle(tb) >= 0, "install stuck");
+    committed(tb);
     tb.wr(BAR0_ERR, 0xffffffff);
     std::vector<Req> q;
     for (int i = 0; i < SA_REC_WORDS; i++) q.push_back({false, uint32_t(BAR0_SA_REC_AT(i)), 0, 0});
@@ -1127,12 +1200,230 @@ void read_back(World &w)
     stage_sa(tb, x.sa, 4003);
     tb.wr(BAR0_SA_COMMIT, BAR0_SA_COMMIT_GO_MASK | BAR0_SA_COMMIT_READ_MASK);
     CHECK(wait_idle(tb) >= 0, "install stuck");
+    committed(tb);
     CHECK(tb.rd(BAR0_SA_COMMITS) == n1 + 1, "go with read was not an install");
     same_rec(read_rec(tb, 4003), packed(x.sa), "installed by go and read together");
     delete_sa(tb, 4003);
     CHECK(tb.rd(BAR0_ERR) == 0, "ERR %08x", tb.rd(BAR0_ERR));
+    check_used(tb, "after the read-backs' installs and deletes");
     // the pipelines' lookups untouched
     through(w, w.a, 2, "after the read-backs");
+}
+
+// --- SA_USED: which slots hold an SA ---------------------------------------------------
+void sa_used(World &w)
+{
+    Tb &tb = w.tb;
+    check_used(tb, "before");
+    CHECK(tb.held[size_t(w.a.idx)] && tb.held[size_t(w.b.idx)] && tb.held[size_t(w.c_idx)],
+          "the model lost SAs A, B or C");
+    // A commit's change shows from the first read after SA_COMMIT reads busy 0, and not
+    // before: SA_COMMIT and the slot's word read in turn, back to back, right behind the
+    // command (with `shift`, one cycle later, for the other phase of the pairs).
+    auto watch = [&](std::vector<Req> q, int slot, bool now, bool shift, bool must_see_busy, const char *what) {
+        int wi = slot / 32;
+        uint32_t bit = 1u << (slot % 32), others = tb.held_word(wi) & ~bit;
+        bool was = tb.held[size_t(slot)];
+        size_t r0 = 0;
+        if (shift) {
+            q.push_back({false, BAR0_SCRATCH, 0, 0});
+            r0 = 1;
+        }
+        for (int i = 0; i < 400; i++) {
+            q.push_back({false, BAR0_SA_COMMIT, 0, 0});
+            q.push_back({false, uint32_t(BAR0_SA_USED_AT(wi)), 0, 0});
+        }
+        std::vector<uint32_t> v = tb.burst(q);
+        int busy_pairs = 0;
+        bool idle = false;
+        for (size_t i = r0; i + 1 < v.size(); i += 2) {
+            bool busy = v[i] & BAR0_SA_COMMIT_BUSY_MASK, set = v[i + 1] & bit;
+            CHECK((v[i + 1] & ~bit) == others, "%s: SA_USED[%d] %08x, other slots changed", what, wi, v[i + 1]);
+            if (busy) {
+                CHECK(!idle, "%s: SA_COMMIT busy again after idle", what);
+                CHECK(set == was, "%s: slot %d shows %d right after a read of busy 1", what, slot, set);
+                busy_pairs++;
+            } else {
+                CHECK(set == now, "%s: slot %d shows %d right after a read of busy 0", what, slot, set);
+                idle = true;
+            }
+        }
+        CHECK(idle, "%s: SA_COMMIT still busy after %zu reads", what, (v.size() - r0) / 2);
+        CHECK(!must_see_busy || busy_pairs > 0, "%s: SA_COMMIT never seen busy", what);
+        tb.held[size_t(slot)] = now;
+    };
+    for (int k = 0; k < 8; k++) {
+        int slot;
+        do slot = 2048 + int(w.rng() % 1024);
+        while (tb.held[size_t(slot)]);
+        Bytes key;
+        char spi[16];
+        snprintf(spi, sizeof spi, "0x%08x", 0xe0000000u | uint32_t(slot));
+        bool out = k & 1;
+        struct nicsec_sa sa = parse_sa(sa_line(std::string("src 198.51.100.1 dst 203.0.113.88 proto esp spi ") + spi,
+                                               (k & 2) ? 32 : 16, w.rng, key, 128,
+                                               out ? "sel src 10.8.0.0/16 dst 10.88.0.0/16 dir out" : "dir in"));
+        stage_sa(tb, sa, slot);
+        watch({{true, BAR0_SA_COMMIT, BAR0_SA_COMMIT_GO_MASK, 0xf}}, slot, true, k & 1, true, "an install");
+        watch({{true, BAR0_SA_INDEX, uint32_t(slot), 0xf}, {true, uint32_t(BAR0_SA_REC_AT(0)), 0, 0xf},
+               {true, BAR0_SA_COMMIT, BAR0_SA_COMMIT_GO_MASK, 0xf}},
+              slot, false, k & 2, false, "a delete");
+        if (k == 7) {
+            // and one left installed, for the words below
+            stage_sa(tb, sa, slot);
+            commit_sa(tb);
+        }
+    }
+    check_used(tb, "after installs and deletes watched");
+
+    // read-only: writes are refused and change nothing
+    tb.wr(BAR0_ERR, 0xffffffff);
+    int wi = tb.staged_idx / 32;
+    std::vector<uint32_t> v = tb.burst({{true, uint32_t(BAR0_SA_USED_AT(0)), 0, 0xf},
+                                        {true, uint32_t(BAR0_SA_USED_AT(1)), 0xffffffff, 0xf},
+                                        {true, uint32_t(BAR0_SA_USED_AT(wi)), 0, 0xf},
+                                        {false, uint32_t(BAR0_SA_USED_AT(0)), 0, 0},
+                                        {false, uint32_t(BAR0_SA_USED_AT(1)), 0, 0},
+                                        {false, uint32_t(BAR0_SA_USED_AT(wi)), 0, 0},
+                                        {false, BAR0_ERR, 0, 0}, {false, BAR0_ERR_ADDR, 0, 0}});
+    CHECK(v[0] == tb.held_word(0) && v[1] == tb.held_word(1) && v[2] == tb.held_word(wi),
+          "SA_USED written: words 0, 1, %d read %08x %08x %08x", wi, v[0], v[1], v[2]);
+    CHECK(v[3] == BAR0_ERR_WR_RO_MASK, "ERR %08x after writes to SA_USED", v[3]);
+    CHECK(v[4] == (BAR0_ERR_ADDR_WRITE_MASK | uint32_t(BAR0_SA_USED_AT(0))), "ERR_ADDR %08x", v[4]);
+    tb.wr(BAR0_ERR, 0xffffffff);
+    check_used(tb, "after writes to SA_USED");
+    // the SAs are still there
+    same_rec(read_rec(tb, w.a.idx), packed(w.a.sa), "SA A, after writes to SA_USED");
+    through(w, w.a, 2, "after writes to SA_USED");
+}
+
+// --- policy rules read back --------------------------------------------------------------
+// Reads the rule at idx back with SPD_COMMIT.read: the staging registers first written
+// with junk (so a copy that did not happen would show), then the index, the command
+// and the 13 words, back to back, after `pre` (requests to go first in the same burst).
+// SPD_INDEX must keep idx, and nothing is flagged.
+std::vector<uint32_t> read_rule(Tb &tb, int idx, std::vector<Req> pre = {})
+{
+    std::vector<Req> q = pre;
+    q.push_back({true, BAR0_ERR, 0xffffffff, 0xf});
+    for (uint32_t r : kRuleRegs) q.push_back({true, r, uint32_t(tb.rng()) | 1, 0xf});
+    q.push_back({true, BAR0_SPD_INDEX, uint32_t(idx), 0xf});
+    q.push_back({true, BAR0_SPD_COMMIT, BAR0_SPD_COMMIT_READ_MASK, 0xf});
+    for (uint32_t r : kRuleRegs) q.push_back({false, r, 0, 0});
+    q.push_back({false, BAR0_SPD_INDEX, 0, 0});
+    q.push_back({false, BAR0_ERR, 0, 0});
+    std::vector<uint32_t> v = tb.burst(q);
+    v.erase(v.begin(), v.end() - (kRuleWords + 2));   // the reads of `pre`
+    CHECK(v[kRuleWords] == uint32_t(idx), "rule %d: SPD_INDEX reads %u after the read-back", idx, v[kRuleWords]);
+    CHECK(v[kRuleWords + 1] == 0, "rule %d: ERR %08x after the read-back", idx, v[kRuleWords + 1]);
+    v.resize(kRuleWords);
+    return v;
+}
+
+void same_rule(const std::vector<uint32_t> &got, const std::vector<uint32_t> &want, int idx, const char *what)
+{
+    int bad = 0;
+    for (int i = 0; i < kRuleWords; i++)
+        if (got[size_t(i)] != want[size_t(i)] && ++bad <= 3)
+            CHECK(false, "rule %d, %s: %s reads %08x, expected %08x", idx, what, kRuleNames[i], got[size_t(i)],
+                  want[size_t(i)]);
+}
+
+void check_rules(Tb &tb, const char *what)
+{
+    for (int i = 0; i < kRules; i++) same_rule(read_rule(tb, i), tb.rules[size_t(i)], i, what);
+}
+
+// A rule as a host may write it: IPv4 or IPv6, random prefix lengths, any protocol or
+// one (the protocol register written either way), the SA index, the addresses' bits
+// past their prefixes random (the card ignores them, and must give them back); an IPv4
+// rule's address in word 0, now and then with bits in the words above too.
+std::vector<uint32_t> random_rule(std::mt19937_64 &rng, int action)
+{
+    std::vector<uint32_t> r(kRuleWords, 0);
+    bool v6 = rng() & 1, any = rng() % 3 == 0;
+    uint32_t maxp = v6 ? 128 : 32;
+    r[0] = BAR0_SPD_FLAGS_VALID_MASK | (v6 ? BAR0_SPD_FLAGS_V6_MASK : 0) | (any ? BAR0_SPD_FLAGS_PROTO_ANY_MASK : 0);
+    r[1] = uint32_t(rng() % (maxp + 1)) << BAR0_SPD_PLEN_SRC_SHIFT | uint32_t(rng() % (maxp + 1)) << BAR0_SPD_PLEN_DST_SHIFT;
+    r[2] = uint32_t(rng() & 0xff);
+    r[3] = uint32_t(action);
+    r[4] = uint32_t(rng() % 4096);
+    bool junk = rng() % 4 == 0;
+    for (int i = 0; i < 4; i++) {
+        bool live = v6 || i == 0 || junk;
+        r[size_t(5 + i)] = live ? uint32_t(rng()) : 0;
+        r[size_t(9 + i)] = live ? uint32_t(rng()) : 0;
+    }
+    return r;
+}
+
+void spd_read_back(World &w)
+{
+    Tb &tb = w.tb;
+    const std::vector<uint32_t> none(kRuleWords, 0);
+    // what the earlier steps wrote: IPv4 protect rules at 10 .. 15, 0 removed, the rest never written
+    int n = 0;
+    for (const auto &r : tb.rules) n += r[0] != 0;
+    CHECK(n == 6, "%d rules in the model, expected 6", n);
+    check_rules(tb, "the earlier steps' rules");
+
+    // random rules at 16 .. 62 (after 10 .. 15, which the traffic below still needs
+    // first), each read back right behind its commit: half in a burst of their own,
+    // half in the commit's burst
+    int kinds[4] = {0, 0, 0, 0};
+    for (int k = 0; k < 120; k++) {
+        int idx = 16 + int(w.rng() % 47);
+        std::vector<uint32_t> r = random_rule(w.rng, k % 4);
+        kinds[(r[0] & BAR0_SPD_FLAGS_V6_MASK ? 1 : 0) + (r[0] & BAR0_SPD_FLAGS_PROTO_ANY_MASK ? 2 : 0)]++;
+        if (k & 1) {
+            write_words(tb, idx, r);
+            same_rule(read_rule(tb, idx), r, idx, "read back after its write");
+        } else {
+            std::vector<Req> wr = rule_reqs(tb, idx, r);
+            same_rule(read_rule(tb, idx, wr), r, idx, "read back right behind its commit");
+        }
+    }
+    for (int i = 0; i < 4; i++) CHECK(kinds[i] > 5, "only %d random rules of kind %d", kinds[i], i);
+    check_rules(tb, "after the random rules");
+
+    // an index never written reads all zeros, right after one that holds a rule (so the
+    // read has every staging register to clear)
+    CHECK(tb.rules[63] == none, "rule 63 written");
+    std::vector<uint32_t> r = random_rule(w.rng, 3);
+    write_words(tb, 62, r);
+    same_rule(read_rule(tb, 62), r, 62, "written");
+    same_rule(read_rule(tb, 63), none, 63, "never written, read after a rule");
+    // a removed rule reads all zeros, though the staging held a whole rule as it was removed
+    r = random_rule(w.rng, 1);
+    write_words(tb, 40, r);
+    same_rule(read_rule(tb, 40), r, 40, "written");
+    r[0] &= ~BAR0_SPD_FLAGS_VALID_MASK;
+    write_words(tb, 40, r);
+    same_rule(read_rule(tb, 40), none, 40, "removed with the rest of the rule staged");
+    // overwritten at the same index: the new rule, however different
+    std::vector<uint32_t> a = random_rule(w.rng, 0), b;
+    do b = random_rule(w.rng, 2);
+    while ((b[0] ^ a[0]) == 0);
+    write_words(tb, 41, a);
+    same_rule(read_rule(tb, 41), a, 41, "the first rule");
+    write_words(tb, 41, b);
+    same_rule(read_rule(tb, 41), b, 41, "overwritten");
+    same_rule(read_rule(tb, 41, rule_reqs(tb, 41, a)), a, 41, "overwritten again, read right behind");
+    // go and read together: a write, the staging left as it was
+    r = random_rule(w.rng, 3);
+    std::vector<Req> q = rule_reqs(tb, 42, r);
+    q.back().data = BAR0_SPD_COMMIT_GO_MASK | BAR0_SPD_COMMIT_READ_MASK;
+    for (uint32_t reg : kRuleRegs) q.push_back({false, reg, 0, 0});
+    same_rule(tb.burst(q), r, 42, "staging after go and read together");
+    same_rule(read_rule(tb, 42), r, 42, "written by go and read together");
+    // a read with bit 0's byte not enabled does nothing (the read bit is in byte 0 too)
+    q = {{true, BAR0_SPD_INDEX, 63, 0xf}, {true, BAR0_SPD_COMMIT, 0xfffffffe, 0xe}};
+    for (uint32_t reg : kRuleRegs) q.push_back({false, reg, 0, 0});
+    same_rule(tb.burst(q), r, 42, "staging after a read-back without byte 0");
+    CHECK(tb.rd(BAR0_ERR) == 0, "ERR %08x", tb.rd(BAR0_ERR));
+    check_rules(tb, "at the end");
+    // the protect rules still come first
+    through(w, w.a, 2, "after the rule read-backs");
 }
 
 void bad_accesses(World &w)
@@ -1172,7 +1463,7 @@ void bad_accesses(World &w)
     int bad = 0;
     for (size_t i = 0; i < v.size(); i++)
         if (v[i] != BAR0_BAD_READ && ++bad <= 3) CHECK(false, "unmapped %03x reads %08x", q[i].off, v[i]);
-    CHECK(q.size() > 800, "%zu unmapped offsets", q.size());
+    CHECK(q.size() > 700, "%zu unmapped offsets", q.size());
     v = tb.burst({{false, BAR0_ERR, 0, 0}, {false, BAR0_ERR_ADDR, 0, 0}});
     CHECK(v[0] == BAR0_ERR_RD_UNMAPPED_MASK, "ERR %08x after unmapped reads", v[0]);
     CHECK(v[1] == first, "ERR_ADDR %08x, the first was %03x", v[1], first);
@@ -1229,10 +1520,18 @@ void churn(World &w, int n)
         tb.wr(BAR0_SA_COMMIT, 1);
         int c = wait_idle(tb, 2000);
         CHECK(c >= 0, "install %d at %d stuck busy", i, idx);
+        committed(tb);
         worst = std::max(worst, c);
+        uint32_t u = tb.rd(BAR0_SA_USED_AT(idx / 32));
+        CHECK(u == tb.held_word(idx / 32), "install %d at %d: SA_USED[%d] %08x, expected %08x", i, idx, idx / 32, u,
+              tb.held_word(idx / 32));
         delete_sa(tb, idx);
+        u = tb.rd(BAR0_SA_USED_AT(idx / 32));
+        CHECK(u == tb.held_word(idx / 32), "delete %d at %d: SA_USED[%d] %08x, expected %08x", i, idx, idx / 32, u,
+              tb.held_word(idx / 32));
         commits += 2;
     }
+    check_used(tb, "after the churn");
     std::vector<uint32_t> v = tb.burst({{false, BAR0_SA_COMMITS, 0, 0}, {false, BAR0_STATUS, 0, 0},
                                         {false, BAR0_ERR, 0, 0}});
     CHECK(v[0] - n0 == uint32_t(commits), "SA_COMMITS %u after %d commits", v[0] - n0, commits);
@@ -1254,10 +1553,17 @@ void soft_reset(World &w)
     Tb &tb = w.tb;
     tb.wr(BAR0_SCRATCH, 0x12345678);
     tb.wr(BAR0_EV_ICV_INTERVAL, 7);
-    std::vector<uint32_t> v = tb.burst({{true, BAR0_RESET, 1, 0xf}, {false, BAR0_RESET, 0, 0},
+    check_used(tb, "before the reset");
+    CHECK(tb.held_word(w.a.idx / 32) != 0, "the model has no SA in SA A's word");
+    uint32_t a_word = uint32_t(BAR0_SA_USED_AT(w.a.idx / 32));
+    CHECK(tb.rd(a_word) != 0, "SA A's word of SA_USED reads 0 before the reset");
+    // SA_USED reads no SA from the access right behind the reset's write on
+    std::vector<uint32_t> v = tb.burst({{true, BAR0_RESET, 1, 0xf}, {false, a_word, 0, 0}, {false, BAR0_RESET, 0, 0},
                                         {false, BAR0_STATUS, 0, 0}, {false, BAR0_SA_COMMIT, 0, 0},
                                         {true, BAR0_SA_COMMIT, 1, 0xf}, {true, BAR0_SPD_COMMIT, 1, 0xf},
-                                        {false, BAR0_ERR, 0, 0}, {false, BAR0_ID, 0, 0}});
+                                        {false, BAR0_ERR, 0, 0}, {false, BAR0_ID, 0, 0}, {false, a_word, 0, 0}});
+    CHECK(v[0] == 0 && v[6] == 0, "SA_USED reads %08x, then %08x, during the reset", v[0], v[6]);
+    v.erase(v.begin());
     CHECK(v[0] == 1, "RESET reads %08x during the reset", v[0]);
     CHECK((v[1] & (BAR0_STATUS_RESETTING_MASK | BAR0_STATUS_SA_BUSY_MASK)) ==
               (BAR0_STATUS_RESETTING_MASK | BAR0_STATUS_SA_BUSY_MASK), "STATUS %08x during the reset", v[1]);
@@ -1265,6 +1571,27 @@ void soft_reset(World &w)
     CHECK(v[3] == BAR0_ERR_BUSY_MASK, "ERR %08x after commits during the reset", v[3]);
     CHECK(v[4] == BAR0_ID_MAGIC, "ID %08x during the reset", v[4]);
     CHECK(tb.until([&] { return tb.rd(BAR0_RESET) == 0; }, 200), "RESET stays 1");
+    // the card holds nothing now
+    tb.held.assign(tb.held.size(), false);
+    tb.rules.assign(size_t(kRules), std::vector<uint32_t>(kRuleWords, 0));
+    check_used(tb, "after the reset");
+    check_rules(tb, "after the reset");
+    // during a reset a rule's commit is refused, and a read-back is not: it copies the
+    // nothing there is (over a rule staged), and the refused commit left nothing either
+    v = tb.burst({{true, BAR0_RESET, 1, 0xf}, {true, BAR0_SPD_INDEX, 5, 0xf},
+                  {true, BAR0_SPD_FLAGS, BAR0_SPD_FLAGS_VALID_MASK | BAR0_SPD_FLAGS_V6_MASK, 0xf},
+                  {true, BAR0_SPD_PLEN, 0x4040, 0xf}, {true, BAR0_SPD_COMMIT, BAR0_SPD_COMMIT_GO_MASK, 0xf},
+                  {false, BAR0_ERR, 0, 0}, {true, BAR0_ERR, 0xffffffff, 0xf},
+                  {true, BAR0_SPD_COMMIT, BAR0_SPD_COMMIT_READ_MASK, 0xf}, {false, BAR0_SPD_FLAGS, 0, 0},
+                  {false, BAR0_SPD_PLEN, 0, 0}, {false, BAR0_ERR, 0, 0}, {false, BAR0_SPD_INDEX, 0, 0},
+                  {false, BAR0_RESET, 0, 0}});
+    CHECK(v[0] == BAR0_ERR_BUSY_MASK, "ERR %08x after a rule's commit during the reset", v[0]);
+    CHECK(v[1] == 0 && v[2] == 0, "a read-back during the reset: SPD_FLAGS %08x SPD_PLEN %08x", v[1], v[2]);
+    CHECK(v[3] == 0, "ERR %08x after a read-back during the reset", v[3]);
+    CHECK(v[4] == 5 && v[5] == 1, "SPD_INDEX %u, RESET %u", v[4], v[5]);
+    CHECK(tb.until([&] { return tb.rd(BAR0_RESET) == 0; }, 200), "RESET stays 1");
+    same_rule(read_rule(tb, 5), std::vector<uint32_t>(kRuleWords, 0), 5, "committed during a reset");
+    check_used(tb, "after a second reset");
     tb.wr(BAR0_ERR, 0xffffffff);
     v = tb.burst({{false, BAR0_SCRATCH, 0, 0}, {false, BAR0_EV_ICV_INTERVAL, 0, 0},
                   {false, BAR0_SA_COMMITS, 0, 0}, {false, BAR0_STATUS, 0, 0}});
@@ -1282,6 +1609,8 @@ void soft_reset(World &w)
     w.a.seq = 0;
     through(w, w.a, 3, "installed again after the reset");
     CHECK(tb.counter(w.a.idx, 0) == 3, "SA A packets %" PRIu64 " after the reset", tb.counter(w.a.idx, 0));
+    check_used(tb, "SA A installed again");
+    check_rules(tb, "rule 0 written again");
 }
 
 }  // namespace
@@ -1306,6 +1635,8 @@ int main(int argc, char **argv)
         {"events", [&] { event_checks(w); }},
         {"busy", [&] { busy(w); }},
         {"read back", [&] { read_back(w); }},
+        {"SA used", [&] { sa_used(w); }},
+        {"rule read back", [&] { spd_read_back(w); }},
         {"bad accesses", [&] { bad_accesses(w); }},
         {"churn", [&] { churn(w, churn_n); }},
         {"soft reset", [&] { soft_reset(w); }},
