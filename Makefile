@@ -206,9 +206,12 @@ all: $(NICSEC_SIM)
 # when a recipe runs, not when make reads this file: `deps` may only just have
 # installed libpci-dev.
 LIBNICSEC_C = driver/sa_parse.c driver/sa_pack.c driver/spd_parse.c \
-              driver/nicsec_dev.c driver/pci_dev.c driver/sim_dev.c
+              driver/nicsec_dev.c driver/pci_dev.c driver/sim_dev.c \
+              driver/nicsec_card.c driver/nicsec_sa.c driver/nicsec_spd.c driver/nicsec_stats.c \
+              driver/nicsec_exc.c driver/nicsec_tap.c
 LIBNICSEC_H = driver/sa_parse.h driver/sa_pack.h driver/spd_parse.h \
-              driver/nicsec_dev.h driver/nicsec_ids.h driver/dev_backend.h driver/sim_proto.h
+              driver/nicsec_dev.h driver/nicsec_ids.h driver/dev_backend.h driver/sim_proto.h \
+              driver/nicsec.h driver/nicsec_priv.h driver/nicsec_tap.h
 LIBPCI_CFLAGS = $$(pkg-config --cflags libpci 2>/dev/null)
 LIBPCI_LIBS   = $$(pkg-config --libs libpci 2>/dev/null || echo -lpci)
 $(BUILD)/driver/libnicsec.a: $(LIBNICSEC_C) $(LIBNICSEC_H) $(GEN)
@@ -225,6 +228,17 @@ $(BUILD)/sim/sim_client: tests/sim/sim_client.c $(BUILD)/driver/libnicsec.a $(GE
 	$(CC) $(CFLAGS) -Idriver -I$(BUILD)/gen -o $@ $< $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)
 all: $(BUILD)/sim/sim_client
 
+# --- nicsecctl (host/, docs/nicsecctl.md) ------------------------------------
+NICSECCTL_C = host/nicsecctl.c host/ctl_card.c
+$(BUILD)/nicsecctl: $(NICSECCTL_C) host/ctl_card.h $(BUILD)/driver/libnicsec.a $(GEN)
+	$(CC) $(CFLAGS) -Idriver -I$(BUILD)/gen -o $@ $(NICSECCTL_C) $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)
+all: $(BUILD)/nicsecctl
+# The control path under churn, against a live card (tests/card/sa_churn.c)
+$(BUILD)/card/sa_churn: tests/card/sa_churn.c $(BUILD)/driver/libnicsec.a $(GEN)
+	@mkdir -p $(BUILD)/card
+	$(CC) $(CFLAGS) -Idriver -I$(BUILD)/gen -o $@ $< $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)
+all: $(BUILD)/card/sa_churn
+
 # --- C unit tests (cmocka) ---------------------------------------------------
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 unit-build: deps $(UNIT_TESTS)
@@ -235,6 +249,30 @@ UNIT_HDRS = $(SIM_GCM_H) driver/sa_parse.h driver/sa_pack.h driver/spd_parse.h s
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_SRCS) $(UNIT_HDRS)
 	@mkdir -p $(BUILD)/unit
 	$(CC) $(CFLAGS) -Isim/gcm -Idriver -I$(BUILD)/gen -Isim/common -Itests/unit -o $@ $< $(UNIT_SRCS) $(UNIT_LIBS) -lcmocka -lcrypto
+# nicsecd's configuration (host/conf*.c, host/ike_xform.c; docs/nicsecd-conf.md)
+HOST_CONF_SRCS = host/conf.c host/conf_tree.c host/ike_xform.c
+HOST_CONF_HDRS = host/conf.h host/conf_tree.h host/ike_xform.h
+HOST_CONF_TESTS = $(BUILD)/unit/test_conf_tree $(BUILD)/unit/test_ike_xform $(BUILD)/unit/test_conf
+$(HOST_CONF_TESTS): $(HOST_CONF_SRCS) $(HOST_CONF_HDRS)
+$(HOST_CONF_TESTS): UNIT_LIBS = -Ihost $(HOST_CONF_SRCS)
+# nicsecd's IKEv2 messages (host/ike_msg.c, host/ike_pld.c), held against
+# scapy's IKEv2 by tests/unit/ike_msg_scapy.py through this dumper
+HOST_IKE_SRCS = host/ike_msg.c host/ike_pld.c
+HOST_IKE_HDRS = host/ike_msg.h host/ike_pld.h host/ike_wire.h host/ike_xform.h
+$(BUILD)/unit/ike_dump: tests/unit/ike_dump.c $(HOST_IKE_SRCS) $(HOST_IKE_HDRS)
+	@mkdir -p $(BUILD)/unit
+	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_IKE_SRCS)
+unit-build: $(BUILD)/unit/ike_dump
+# nicsecd's IKEv2 cryptography (host/ike_crypto.c; docs/ike-crypto.md)
+HOST_CRYPTO_SRCS = host/ike_crypto.c host/ike_xform.c
+HOST_CRYPTO_HDRS = host/ike_crypto.h host/ike_xform.h
+$(BUILD)/unit/test_ike_crypto: $(HOST_CRYPTO_SRCS) $(HOST_CRYPTO_HDRS)
+$(BUILD)/unit/test_ike_crypto: UNIT_LIBS = -Ihost $(HOST_CRYPTO_SRCS)
+# the same inputs through tests/unit/ike_crypto_oracle.py (run-tests.sh)
+$(BUILD)/unit/ike_crypto_cross: tests/unit/ike_crypto_cross.c $(HOST_CRYPTO_SRCS) $(HOST_CRYPTO_HDRS)
+	@mkdir -p $(BUILD)/unit
+	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_CRYPTO_SRCS) -lcrypto
+unit-build: $(BUILD)/unit/ike_crypto_cross
 # the device layer's test links it from libnicsec.a, with libpci
 $(BUILD)/unit/test_pci_dev: $(BUILD)/driver/libnicsec.a
 $(BUILD)/unit/test_pci_dev: UNIT_LIBS = $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)

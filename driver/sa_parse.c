@@ -1115,7 +1115,9 @@ sa_format(const struct nicsec_sa *sa, int show_key, char *buf, size_t len)
 
 	if ((sa->family != AF_INET && sa->family != AF_INET6) ||
 	    (sa->dir != SA_DIR_IN && sa->dir != SA_DIR_OUT) ||
-	    (sa->key_len != 16 && sa->key_len != 32) ||
+	    /* an SA read back from the card has no key, nor its size */
+	    (sa->key_len != 16 && sa->key_len != 32 &&
+	    (show_key || sa->key_len != 0)) ||
 	    (sa->sel.family != 0 && sa->sel.family != AF_INET &&
 	    sa->sel.family != AF_INET6) ||
 	    (sa->encap && sa->encap_ofamily != AF_INET &&

@@ -139,7 +139,8 @@ void sa_free(struct nicsec_sa *sas, size_t n);
  * "[key hidden]", which sa_parse_line() refuses with a message saying so.
  * Returns the length of the whole line, as snprintf() does (the line was cut
  * if that is >= len), or -1 if sa holds something it can't write (a bad
- * family or direction).
+ * family or direction).  With show_key 0 a key_len of 0 is taken too: an
+ * SA read back from the card, which gives neither the key nor its size.
  */
 int sa_format(const struct nicsec_sa *sa, int show_key, char *buf,
               size_t len);

@@ -148,6 +148,17 @@ module card_csr #(
   localparam RW = `BAR0_SA_REC_N;                  // the record's words
   localparam RB = $clog2(RW);
   localparam [32*RW-1:0] REC_MASK = {(32*RW){1'b1}} >> (32*RW - `SA_REC_W);
+  // The record's salt is keying material (RFC 4106 8.1: the last 4 bytes of the
+  // key), so like the key it never reads back: its bits of SA_REC read 0, it is
+  // cleared from the staging at each commit the card takes, and a read-back
+  // copies the installed record without it.
+  function automatic [32*RW-1:0] with_salt(input [32*RW-1:0] rec);
+    begin
+      with_salt = rec;
+      with_salt[`SA_REC_SALT] = {32{1'b1}};
+    end
+  endfunction
+  localparam [32*RW-1:0] SALT_MASK = with_salt({(32*RW){1'b0}});
   // the bits each register holds: the map's, an index field cut to this card's size
   function automatic [31:0] cut(input [31:0] reg_mask, input [31:0] field_mask, input integer lsb,
                                 input integer width);
@@ -351,7 +362,8 @@ module card_csr #(
       endcase
       // the read-back's copy wins over a write of the same cycle (the host does not
       // write SA_REC while a read is busy)
-      if (rd_copy) sa_rec <= {{(32*RW-`SA_REC_W){1'b0}}, sa_rd_rec};
+      if (rd_copy) sa_rec <= {{(32*RW-`SA_REC_W){1'b0}}, sa_rd_rec} & ~SALT_MASK;
+      else if (sa_wr_valid) sa_rec <= sa_rec & ~SALT_MASK;   // (no SA_REC write in that cycle)
       else if (wr && in_rec)
         sa_rec[32*rec_w +: 32] <= merge(sa_rec[32*rec_w +: 32], s2_wdata, s2_be, REC_MASK[32*rec_w +: 32]);
       if (wr && in_src) spd_src[32*src_w +: 32] <= merge(spd_src[32*src_w +: 32], s2_wdata, s2_be, ALL);
@@ -502,7 +514,7 @@ module card_csr #(
       `BAR0_EV_ICV_INTERVAL: rdata = ev_icv_interval;
       default: ;
     endcase
-    if (in_rec) rdata = sa_rec[32*rec_w +: 32];
+    if (in_rec) rdata = sa_rec[32*rec_w +: 32] & ~SALT_MASK[32*rec_w +: 32];
     if (in_src) rdata = spd_src[32*src_w +: 32];
     if (in_dst) rdata = spd_dst[32*dst_w +: 32];
     // no SA while the card is in reset, though the table empties on its first cycle

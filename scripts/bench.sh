@@ -18,6 +18,9 @@
 #   sim.cycles_per_s         nicsec-sim run's speed while busy, LANES 1 and 4, a
 #                            stream of bypassed frames between network namespaces
 #                            (scripts/bench_sim_run.sh; wall-clock, ~20 s)
+#   driver.sa_install_*      SA installs a second through libnicsec on the sim
+#                            backend, and the BAR reads and writes each took
+#                            (scripts/bench_sa_install.sh; wall-clock, ~1 min)
 #   synth.gcm.*              Yosys synth_xilinx of the engine at LANES=1 (make synth),
 #                            rerun here when one of the engine's files ($RTL_FILES,
 #                            from the Makefile) is newer than the last synthesis
@@ -50,6 +53,10 @@ echo
 # nicsec-sim run live between namespaces, bypassed frames (~20 s)
 bash scripts/bench_sim_run.sh "$out/sim_run.json"
 frags+=("$out/sim_run.json")
+echo
+# SA installs through libnicsec against nicsec-sim run (~1 min)
+bash scripts/bench_sa_install.sh "$out/sa_install.json"
+frags+=("$out/sa_install.json")
 echo
 
 synth=$BUILD/synth/bench-synth.json

@@ -3,6 +3,14 @@
 # "tests: N passed, N failed" counting suites (each suite prints its own counts).
 #
 #   unit      cmocka tests of the C helpers (NIST reader, OpenSSL oracle)
+#   ike-crypto cross: nicsecd's IKEv2 key derivation, PRF+, AUTH and SK payload
+#             (host/ike_crypto.c) against an independent Python version on
+#             python3-cryptography (tests/unit/ike_crypto_oracle.py), every
+#             DH group and IKE suite, byte for byte both ways
+#   ike messages vs scapy: nicsecd's IKEv2 header and payload parser and
+#             builder (host/ike_msg.c, host/ike_pld.c) both ways against
+#             scapy's IKEv2 (tests/unit/ike_msg_scapy.py), and every prefix
+#             and random bit flips of good messages parsed without a crash
 #   lint      verilator --lint-only -Wall on rtl/ at every LANES value
 #   gcm-nist  every NIST CAVP GCM vector with a 96-bit IV and a 128/256-bit key,
 #             encrypt and decrypt (FAIL cases included), at LANES 1, 2 and 4,
@@ -63,6 +71,19 @@
 #             small rings wrapping, drops and truncation, refused descriptors,
 #             the interrupt, soft reset under traffic; every DMA access checked
 #   bar0-docs docs/bar0.md is what regmap/bar0.def generates (`make regmap-docs`)
+#   nicsecctl errors: against a live card (tests/card/ctl_errors.sh), a wrong
+#             or missing device, bad specs, bad SA and policy lines, refused
+#             requests: each its exit status and one line naming the cause,
+#             and the card's SAs and rules unchanged
+#   control path: 10,000 SA add/delete cycles through libnicsec against a live
+#             card (tests/card/control_path.sh, tests/card/sa_churn.c), checked
+#             against a model of the table: used-slot bitmap, SAs read back,
+#             counters, SA_COMMITS, no slot left used
+#   two gateways: two simulated cards between network namespaces at LANES 1
+#             and 4 (tests/card/two_gateways.sh), static SAs and a policy rule
+#             loaded by nicsecctl, the exception path on TAPs: ping and TCP
+#             both ways, and both cards' counters equal to what nftables
+#             counted on the hosts
 #
 # NICSEC_SUITES="csr dma" runs only the suites whose names begin with one of
 # those words (the others are not counted).
@@ -94,6 +115,8 @@ suite() {
 }
 
 suite unit bash scripts/run-unit-tests.sh "$BUILD"/unit/test_*
+suite "ike-crypto cross" "$BUILD/unit/ike_crypto_cross" --cases 336 --seed "$SEED" --python "$PYTHON"
+suite "ike messages vs scapy" "$PYTHON" tests/unit/ike_msg_scapy.py "$BUILD/unit/ike_dump" 500 "$SEED"
 suite lint make -s lint
 
 cavp=()
@@ -186,6 +209,13 @@ for L in 1 4; do
 	suite "dma LANES=$L stalls" "$BUILD/dma_l$L/dma-tb" 200 30 "$SEED"
 done
 suite bar0-docs cmp "$BUILD/gen/bar0.md" docs/bar0.md
+
+# libnicsec and nicsecctl against live simulated cards
+suite "nicsecctl errors" bash tests/card/ctl_errors.sh 1
+suite "control path" bash tests/card/control_path.sh 1 10000 "$SEED"
+for L in 1 4; do
+	suite "two gateways LANES=$L" bash tests/card/two_gateways.sh "$L"
+done
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done

@@ -719,10 +719,21 @@ void identity(World &w)
 
 // What an rw register's word reads after all ones is written (this card's sizes
 // are the map's, so the map's masks hold).
+// The record's salt bits in record word i: they read 0 (keying material, as
+// the key).
+uint32_t salt_bits(int i)
+{
+    uint32_t m = 0;
+    for (int b = SA_REC_SALT_LSB; b < SA_REC_SALT_LSB + SA_REC_SALT_BITS; b++)
+        if (b / 32 == i) m |= 1u << (b % 32);
+    return m;
+}
+
 uint32_t holds(uint32_t off, uint32_t mask)
 {
     uint32_t last = BAR0_SA_REC_AT(SA_REC_WORDS - 1);
-    if (off == last && SA_REC_BITS % 32) return (1u << (SA_REC_BITS % 32)) - 1;
+    if (off >= BAR0_SA_REC && off <= last) mask &= ~salt_bits(int((off - BAR0_SA_REC) / 4));
+    if (off == last && SA_REC_BITS % 32) return mask & ((1u << (SA_REC_BITS % 32)) - 1);
     return mask;
 }
 
@@ -1109,10 +1120,12 @@ std::vector<uint32_t> read_rec(Tb &tb, int idx)
     return tb.burst(q);
 }
 
+// sa's record as the host can read it back: packed, the salt 0.
 std::vector<uint32_t> packed(const struct nicsec_sa &sa)
 {
     std::vector<uint32_t> rec(SA_REC_WORDS);
     sa_record_pack(&sa, rec.data());
+    for (int i = 0; i < SA_REC_WORDS; i++) rec[size_t(i)] &= ~salt_bits(i);
     return rec;
 }
 
