@@ -25,6 +25,13 @@ PACKAGES="
 	socat
 	nftables
 	ethtool
+	openssl
+	strongswan-charon
+	strongswan-swanctl
+	libstrongswan
+	libcharon-extra-plugins
+	libstrongswan-extra-plugins
+	libstrongswan-standard-plugins
 "
 
 missing=()
