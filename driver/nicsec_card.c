@@ -48,6 +48,8 @@ card_dev_check(struct nicsec *card)
 int
 card_lock(struct nicsec *card)
 {
+	/* Another process may have left a commit going. */
+	card->sa_idle = 0;
 	if (nicsec_dev_lock(card->dev) != 0)
 		return card_dev_check(card) != 0 ? -1 :
 		    card_err(card, "cannot lock the card");

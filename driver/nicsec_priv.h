@@ -21,6 +21,9 @@ struct nicsec_exc {
 
 struct nicsec {
 	struct nicsec_dev  *dev;
+	/* SA_COMMIT was seen idle since the lock was taken: the next commit
+	 * need not wait first (nicsec_sa.c). */
+	int                 sa_idle;
 	struct nicsec_caps  caps;
 	struct nicsec_exc   exc;
 	char                err[256];
@@ -41,8 +44,9 @@ int card_dev_check(struct nicsec *card);
 int card_lock(struct nicsec *card);
 void card_unlock(struct nicsec *card);
 
-/* nicsec_sa_find with the card already locked (nicsec_sa.c). */
+/* nicsec_sa_find with the card already locked (nicsec_sa.c); used, if not
+ * NULL, is SA_USED as read under this lock, for a caller that has it. */
 int sa_find_locked(struct nicsec *card, int dir, uint32_t spi, int family,
-                   const uint8_t *dst, unsigned *slot);
+                   const uint8_t *dst, const uint32_t *used, unsigned *slot);
 
 #endif /* NICSEC_PRIV_H */

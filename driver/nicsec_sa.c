@@ -56,12 +56,16 @@ wait_idle(struct nicsec *card)
 static int
 commit(struct nicsec *card, uint32_t cmd)
 {
-	if (wait_idle(card) != 0)
+	/* Each commit ends idle, so under one lock only the first waits
+	 * before: a table search is one commit a slot. */
+	if (!card->sa_idle && wait_idle(card) != 0)
 		return -1;
+	card->sa_idle = 0;
 	nicsec_wr32(card->dev, BAR0_ERR, BAR0_ERR_BUSY_MASK);
 	nicsec_wr32(card->dev, BAR0_SA_COMMIT, cmd);
 	if (wait_idle(card) != 0)
 		return -1;
+	card->sa_idle = 1;
 	if (nicsec_rd32(card->dev, BAR0_ERR) & BAR0_ERR_BUSY_MASK)
 		return card_err(card, "the card refused the SA commit (ERR.busy:"
 		    " in reset?)");
@@ -141,7 +145,7 @@ same_dst(const struct nicsec_sa *sa, int family, const uint8_t *dst)
  */
 int
 sa_find_locked(struct nicsec *card, int dir, uint32_t spi, int family,
-    const uint8_t *dst, unsigned *slot)
+    const uint8_t *dst, const uint32_t *used_now, unsigned *slot)
 {
 	uint32_t used[4096 / 32], rec[SA_REC_WORDS];
 	struct nicsec_sa sa;
@@ -158,7 +162,9 @@ sa_find_locked(struct nicsec *card, int dir, uint32_t spi, int family,
 		}
 		return 0;
 	}
-	if (used_locked(card, used) != 0)
+	if (used_now != NULL)
+		memcpy(used, used_now, card->caps.sa_slots / 8);
+	else if (used_locked(card, used) != 0)
 		return -1;
 	for (s = 0; s < card->caps.sa_slots; s++) {
 		if (!(used[s / 32] >> (s % 32) & 1))
@@ -190,7 +196,7 @@ nicsec_sa_find(struct nicsec *card, int dir, uint32_t spi, int family,
 		    dir);
 	if (card_lock(card) != 0)
 		return -1;
-	rc = sa_find_locked(card, dir, spi, family, dst, slot);
+	rc = sa_find_locked(card, dir, spi, family, dst, NULL, slot);
 	card_unlock(card);
 	return rc;
 }
@@ -299,16 +305,16 @@ add_locked(struct nicsec *card, const struct nicsec_sa *sa, int want,
 	else if (want != NICSEC_SLOT_AUTO)
 		slot = (unsigned)want;
 	else {
+		if (used_locked(card, used) != 0)
+			return -1;
 		rc = sa_find_locked(card, sa->dir, sa->spi, sa->family,
-		    sa->dst, &other);
+		    sa->dst, used, &other);
 		if (rc < 0)
 			return -1;
 		if (rc == 1)
 			return card_err(card, "outbound SA spi 0x%08x to that "
 			    "destination is installed already, in slot 0x%03x "
 			    "(sa update replaces it)", sa->spi, other);
-		if (used_locked(card, used) != 0)
-			return -1;
 		for (slot = 0; slot < card->caps.sa_slots; slot++)
 			if (!(used[slot / 32] >> (slot % 32) & 1))
 				break;
@@ -360,7 +366,8 @@ update_locked(struct nicsec *card, const struct nicsec_sa *sa,
 	uint64_t seq = sa_start_seq(sa);
 	int rc;
 
-	rc = sa_find_locked(card, sa->dir, sa->spi, sa->family, sa->dst, &slot);
+	rc = sa_find_locked(card, sa->dir, sa->spi, sa->family, sa->dst, NULL,
+	    &slot);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)

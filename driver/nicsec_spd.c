@@ -66,7 +66,8 @@ write_locked(struct nicsec *card, unsigned idx,
 	int i;
 
 	if (r->action == SPD_PROTECT) {
-		int rc = sa_find_locked(card, SA_DIR_OUT, r->spi, 0, NULL, &sa);
+		int rc = sa_find_locked(card, SA_DIR_OUT, r->spi, 0, NULL, NULL,
+		    &sa);
 
 		if (rc < 0)
 			return -1;
