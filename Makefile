@@ -273,6 +273,10 @@ $(BUILD)/unit/ike_crypto_cross: tests/unit/ike_crypto_cross.c $(HOST_CRYPTO_SRCS
 	@mkdir -p $(BUILD)/unit
 	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_CRYPTO_SRCS) -lcrypto
 unit-build: $(BUILD)/unit/ike_crypto_cross
+# IKE_SA_INIT, both ends in one process (host/ike_init.c)
+HOST_INIT_SRCS = host/ike_init.c host/ike_sa.c $(HOST_IKE_SRCS) host/ike_crypto.c host/ike_xform.c
+$(BUILD)/unit/test_ike_init: $(HOST_INIT_SRCS) $(HOST_IKE_HDRS) host/ike_init.h host/ike_sa.h host/ike_crypto.h
+$(BUILD)/unit/test_ike_init: UNIT_LIBS = -Ihost $(HOST_INIT_SRCS)
 # the device layer's test links it from libnicsec.a, with libpci
 $(BUILD)/unit/test_pci_dev: $(BUILD)/driver/libnicsec.a
 $(BUILD)/unit/test_pci_dev: UNIT_LIBS = $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)

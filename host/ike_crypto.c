@@ -23,11 +23,10 @@
 #define N(a)		(sizeof(a) / sizeof((a)[0]))
 
 /* The IKE header (RFC 7296 3.1), its Length field, a payload's generic
- * header (3.2).  Written out here rather than taken from the message
- * code, so that this file stands alone. */
-#define HDR_LEN		28
-#define HDR_LENGTH_OFF	24
-#define PLD_HDR_LEN	4
+ * header (3.2): ike_wire.h's. */
+#define HDR_LEN		IKE_HDR_LEN
+#define HDR_LENGTH_OFF	IKE_HDR_LENGTH_OFF
+#define PLD_HDR_LEN	IKE_PLD_HDR_LEN
 
 #define AES_BLOCK	16
 #define CBC_IV_LEN	16	/* RFC 3602 3 */

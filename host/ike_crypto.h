@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ike_wire.h"
 #include "ike_xform.h"
 
 /* The longest KE value and shared secret: MODP_4096's 512 bytes. */
@@ -26,9 +27,6 @@
 /* The longest PRF output (PRF_HMAC_SHA2_512), and of any one key. */
 #define IKE_PRF_MAX		64
 #define IKE_KEY_MAX		64
-/* Nonce Data lengths RFC 7296 3.9 allows. */
-#define IKE_NONCE_MIN		16
-#define IKE_NONCE_MAX		256
 
 /* ---- random bytes -------------------------------------------------- */
 

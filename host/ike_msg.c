@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define GENERIC_LEN	4	/* a payload's generic header */
+#define GENERIC_LEN	IKE_PLD_HDR_LEN
 
 uint16_t
 ike_get16(const uint8_t *p)
@@ -338,6 +338,8 @@ ike_buf_init(struct ike_buf *b, uint8_t *p, size_t cap)
 void
 ike_buf_put(struct ike_buf *b, const void *data, size_t len)
 {
+	if (len == 0)
+		return;
 	if (b->overflow || len > b->cap - b->len) {
 		b->overflow = 1;
 		return;

@@ -152,13 +152,12 @@ ike_pld_sa(const struct ike_pld *pl, struct ike_sa_prop *out, size_t max,
 			    max);
 		if (one_proposal(p + off, plen, &out[*n], err, errlen) != 0)
 			return -1;
-		/* RFC 7296 3.3.1: the first is 1, each one more than the
-		 * last (or equal, for an AND of protocols nobody uses). */
-		if (out[*n].p.number != (*n == 0 ? 1 :
-		    out[*n - 1].p.number + 1))
+		/* RFC 7296 3.3.1: each one more than the last.  The first is
+		 * 1 in a request, but a response's one proposal keeps the
+		 * number it had there. */
+		if (*n > 0 && out[*n].p.number != out[*n - 1].p.number + 1)
 			return bad(err, errlen, "SA: proposal number %u after "
-			    "%u", out[*n].p.number, *n == 0 ? 0 :
-			    out[*n - 1].p.number);
+			    "%u", out[*n].p.number, out[*n - 1].p.number);
 		(*n)++;
 		off += plen;
 	}

@@ -41,9 +41,7 @@ int ike_pld_ke(const struct ike_pld *pl, struct ike_ke *ke, char *err,
 void ike_put_ke(struct ike_buf *b, uint16_t group, const uint8_t *data,
     size_t len);
 
-/* Nonces are 16 .. 256 bytes (RFC 7296 3.9). */
-#define IKE_NONCE_MIN	16
-#define IKE_NONCE_MAX	256
+/* Nonces are IKE_NONCE_MIN .. IKE_NONCE_MAX bytes (ike_wire.h). */
 int ike_pld_nonce(const struct ike_pld *pl, const uint8_t **data,
     size_t *len, char *err, size_t errlen);
 

@@ -7,6 +7,8 @@
 
 /* The IKE header (RFC 7296 3.1). */
 #define IKE_HDR_LEN		28
+#define IKE_HDR_LENGTH_OFF	24	/* the header's Length field */
+#define IKE_PLD_HDR_LEN		4	/* a payload's generic header */
 #define IKE_VERSION		0x20	/* major 2, minor 0 */
 #define IKE_FLAG_INITIATOR	0x08	/* sent by the original initiator */
 #define IKE_FLAG_VERSION	0x10	/* could speak a higher major */
@@ -14,6 +16,10 @@
 /* A UDP datagram on port 4500 starts with 4 zero bytes before IKE (RFC
  * 3948 2.2); ESP there starts with a nonzero SPI. */
 #define IKE_NON_ESP_MARKER	4
+
+/* Nonce Data lengths RFC 7296 3.9 allows. */
+#define IKE_NONCE_MIN		16
+#define IKE_NONCE_MAX		256
 
 /* Exchange types (RFC 7296 3.1). */
 #define IKE_SA_INIT		34
