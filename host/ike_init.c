@@ -329,12 +329,13 @@ ike_init_response_in(struct ike_sa *sa, const struct ike_msg *m,
 			    ike_xform_name(IKE_XF_KE, g) : "?", g,
 			    g == sa->group ? "sent already" : "did not "
 			    "propose"), IKE_INIT_FAIL;
-		if (new_dh(sa, g, err, errlen) != 0)
-			return IKE_INIT_FAIL;
-		sa->state = IKE_S_NEW;
 		fail(err, errlen, "peer wants KE group %s instead of %s: "
 		    "sending the request again", ike_xform_name(IKE_XF_KE, g),
 		    ike_xform_name(IKE_XF_KE, sa->group));
+		if (new_dh(sa, g, NULL, 0) != 0)
+			return fail(err, errlen, "KE group %u: no key pair",
+			    g), IKE_INIT_FAIL;
+		sa->state = IKE_S_NEW;
 		return IKE_INIT_RETRY;
 	}
 	if (ike_msg_notify(m, N_NO_PROPOSAL_CHOSEN) != NULL) {

@@ -79,6 +79,10 @@
 #             card (tests/card/control_path.sh, tests/card/sa_churn.c), checked
 #             against a model of the table: used-slot bitmap, SAs read back,
 #             counters, SA_COMMITS, no slot left used
+#   IKE_SA_INIT vs strongSwan: nicsecd's IKE_SA_INIT (tests/ike/init_probe.c)
+#             to charon in a network namespace: every IKE proposal family and
+#             DH group (keys derived, the proposal charon logs the same), the
+#             INVALID_KE_PAYLOAD, NO_PROPOSAL_CHOSEN and COOKIE rounds
 #   two gateways: two simulated cards between network namespaces at LANES 1
 #             and 4 (tests/card/two_gateways.sh), static SAs and a policy rule
 #             loaded by nicsecctl, the exception path on TAPs: ping and TCP
@@ -216,6 +220,9 @@ suite "control path" bash tests/card/control_path.sh 1 10000 "$SEED"
 for L in 1 4; do
 	suite "two gateways LANES=$L" bash tests/card/two_gateways.sh "$L"
 done
+
+# nicsecd against strongSwan (tests/ike/lib.sh: charon in network namespaces)
+suite "IKE_SA_INIT vs strongSwan" bash tests/ike/init_interop.sh "$BUILD"
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
