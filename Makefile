@@ -277,10 +277,11 @@ unit-build: $(BUILD)/unit/ike_crypto_cross
 HOST_INIT_SRCS = host/ike_init.c host/ike_sa.c $(HOST_IKE_SRCS) host/ike_crypto.c host/ike_xform.c
 $(BUILD)/unit/test_ike_init: $(HOST_INIT_SRCS) $(HOST_IKE_HDRS) host/ike_init.h host/ike_sa.h host/ike_crypto.h
 $(BUILD)/unit/test_ike_init: UNIT_LIBS = -Ihost $(HOST_INIT_SRCS)
-# the same IKE_SA_INIT against strongSwan over UDP (tests/ike/init_interop.sh)
-$(BUILD)/ike/init_probe: tests/ike/init_probe.c $(HOST_INIT_SRCS) $(HOST_IKE_HDRS) host/ike_init.h host/ike_sa.h host/ike_crypto.h
+# IKE_SA_INIT and IKE_AUTH against strongSwan over UDP (tests/ike/init_interop.sh)
+$(BUILD)/ike/init_probe: tests/ike/init_probe.c host/ike_auth.c $(HOST_INIT_SRCS) $(HOST_IKE_HDRS) host/ike_init.h \
+                         host/ike_auth.h host/ike_sa.h host/ike_crypto.h
 	@mkdir -p $(BUILD)/ike
-	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_INIT_SRCS) -lcrypto
+	$(CC) $(CFLAGS) -Ihost -o $@ $< host/ike_auth.c $(HOST_INIT_SRCS) -lcrypto
 all: $(BUILD)/ike/init_probe
 # the device layer's test links it from libnicsec.a, with libpci
 $(BUILD)/unit/test_pci_dev: $(BUILD)/driver/libnicsec.a

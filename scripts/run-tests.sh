@@ -79,10 +79,12 @@
 #             card (tests/card/control_path.sh, tests/card/sa_churn.c), checked
 #             against a model of the table: used-slot bitmap, SAs read back,
 #             counters, SA_COMMITS, no slot left used
-#   IKE_SA_INIT vs strongSwan: nicsecd's IKE_SA_INIT (tests/ike/init_probe.c)
+#   IKE_SA_INIT vs strongSwan: nicsecd's IKE_SA_INIT and IKE_AUTH (tests/ike/init_probe.c)
 #             to charon in a network namespace: every IKE proposal family and
 #             DH group (keys derived, the proposal charon logs the same), the
-#             INVALID_KE_PAYLOAD, NO_PROPOSAL_CHOSEN and COOKIE rounds
+#             INVALID_KE_PAYLOAD, NO_PROPOSAL_CHOSEN and COOKIE rounds; a PSK
+#             IKE_AUTH leaving charon ESTABLISHED and INSTALLED with the SPIs
+#             crossed, a wrong PSK and an unexpected peer ID each one line
 #   two gateways: two simulated cards between network namespaces at LANES 1
 #             and 4 (tests/card/two_gateways.sh), static SAs and a policy rule
 #             loaded by nicsecctl, the exception path on TAPs: ping and TCP

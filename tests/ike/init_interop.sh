@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# nicsecd's IKE_SA_INIT (host/ike_init.c) against strongSwan's charon as the
-# responder, over UDP between network namespaces (tests/ike/lib.sh): for each
-# IKE proposal family and every DH group nicsec has, tests/ike/init_probe.c
-# sends the request and must derive keys from charon's response, and charon
-# must log that it selected the same proposal. Then the rounds: a KE group
-# charon does not take (INVALID_KE_PAYLOAD, and the request again with the
-# group it names), and proposals it has none of (NO_PROPOSAL_CHOSEN, with the
-# line naming ours).
+# nicsecd's IKE_SA_INIT and IKE_AUTH (host/ike_init.c, host/ike_auth.c) as
+# the initiator against strongSwan's charon as the responder, over UDP
+# between network namespaces (tests/ike/lib.sh), through tests/ike/init_probe.c:
+#  - IKE_SA_INIT for each IKE proposal family and every DH group nicsec has:
+#    keys derived from charon's response, and charon logs the same proposal;
+#  - the rounds: a KE group charon does not take (INVALID_KE_PAYLOAD, and the
+#    request again with the group it names), proposals it has none of
+#    (NO_PROPOSAL_CHOSEN, with the line naming ours), a COOKIE;
+#  - IKE_AUTH with a PSK, for an AES-GCM and an AES-CBC/HMAC IKE SA: charon
+#    shows the IKE SA ESTABLISHED with our SPIs and the CHILD_SA INSTALLED with
+#    the ESP SPIs crossed (which proves both sides derived the same keys and
+#    verified each other's AUTH); a wrong PSK (AUTHENTICATION_FAILED, and
+#    charon's MAC mismatch line) and an unexpected peer ID, each one line.
 #
 #   init_interop.sh [BUILD]
 set -uo pipefail
@@ -69,6 +74,43 @@ if [ $rc = 1 ] && grep -q "N(NO_PROP)" <<<"$out" &&
 else
 	not_ok "NO_PROPOSAL_CHOSEN:"$'\n'"$out"
 fi
+# IKE_AUTH with a PSK: the IKE SA and the CHILD_SA on charon's side
+auth_probe() {  # IKE_PROPOSALS PSK PEER_ID
+	out=$(ip netns exec "$IKE_LEFT" "$PROBE" "$IKE_LEFT_IP" "$IKE_RIGHT_IP" "$1" aes128gcm16 \
+		"$IKE_LEFT_NET" "$IKE_RIGHT_NET" left "$3" "$2" 2>&1)
+	rc=$?
+}
+load "aes256gcm16-prfsha384-ecp384,aes128-sha256-modp2048"
+for p in aes256gcm16-prfsha384-ecp384 aes128-sha256-modp2048; do
+	auth_probe "$p" secret right
+	spi_i=$(sed -n 's/^established: .*SPIs \([0-9a-f]*\)_i .*/\1/p' <<<"$out")
+	esp_i=$(sed -n 's/^child: SPIs \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\1/p' <<<"$out")
+	esp_o=$(sed -n 's/^child: SPIs \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\2/p' <<<"$out")
+	js=$(sa_json "$IKE_RIGHT" "$R")
+	ike=$(grep "\"spi_i\": \"$spi_i\"" <<<"$js")
+	child=$(grep "\"spi_in\": \"$esp_o\"" <<<"$js")
+	if [ $rc = 0 ] && [ -n "$spi_i" ] && grep -q '"state": "ESTABLISHED"' <<<"$ike" &&
+		grep -q '"remote_id": "left"' <<<"$ike" && grep -q '"state": "INSTALLED"' <<<"$child" &&
+		grep -q "\"spi_out\": \"$esp_i\"" <<<"$child"; then
+		ok "IKE_AUTH PSK over $p: charon has the IKE SA ESTABLISHED and the CHILD_SA INSTALLED, SPIs $esp_i/$esp_o crossed"
+	else
+		not_ok "IKE_AUTH PSK over $p: rc $rc"$'\n'"$out"$'\n'"charon: $js"
+	fi
+done
+auth_probe aes128-sha256-modp2048 wrong right
+if [ $rc = 1 ] && grep -q "^failed: peer refused our authentication (AUTHENTICATION_FAILED)" <<<"$out" &&
+	grep -q "tried 1 shared key for '.*' - 'left', but MAC mismatched" "$R/charon.log"; then
+	ok "a wrong PSK: $(grep '^failed' <<<"$out"); charon: MAC mismatched"
+else
+	not_ok "a wrong PSK:"$'\n'"$out"
+fi
+auth_probe aes128-sha256-modp2048 secret other
+if [ $rc = 1 ] && grep -q "^failed: peer ID right is not the one we expect, other" <<<"$out"; then
+	ok "an unexpected peer ID: $(grep '^failed' <<<"$out")"
+else
+	not_ok "an unexpected peer ID:"$'\n'"$out"
+fi
+
 # COOKIEs: a charon that asks for one as soon as one IKE SA is half-open
 charon_stop "$IKE_RIGHT" "$R"
 charon_start "$IKE_RIGHT" "$R" block_threshold=1000 cookie_threshold=1000 cookie_threshold_ip=1 || exit 1

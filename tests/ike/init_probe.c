@@ -5,6 +5,11 @@
  * tests/ike/init_interop.sh, with strongSwan as the responder.
  *
  *	init_probe LOCAL_IP REMOTE_IP PROPOSALS
+ *	    [ESP_PROPOSALS LOCAL_TS REMOTE_TS ID PEER_ID PSK]
+ *
+ * With the second part it goes on to IKE_AUTH (host/ike_auth.c): PSK, IDs
+ * as FQDNs, one CHILD_SA for LOCAL_TS === REMOTE_TS (IPv4 CIDR), and prints
+ * "child: SPIs in/out, proposal, TSi === TSr".
  *
  * Prints a line for each message ("sending IKE_SA_INIT request 0 [ SA KE
  * No N(NATD_S_IP) N(NATD_D_IP) ]"), then "established: SUITE, SPIs ...,
@@ -19,6 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ike_auth.h"
 #include "ike_init.h"
 
 static int
@@ -46,6 +52,95 @@ show(const char *what, const uint8_t *buf, size_t len)
 	printf("%s %s\n", what, line);
 }
 
+static int
+ts_cidr(const char *s, struct ike_ts *t)
+{
+	char a[32];
+	unsigned plen;
+	uint32_t v, mask;
+
+	memset(t, 0, sizeof(*t));
+	if (sscanf(s, "%31[^/]/%u", a, &plen) != 2 || plen > 32 ||
+	    inet_pton(AF_INET, a, t->start) != 1)
+		return -1;
+	memcpy(&v, t->start, 4);
+	mask = plen ? htonl(~0u << (32 - plen)) : 0;
+	v = (v & mask) | ~mask;
+	memcpy(t->end, &v, 4);
+	t->type = IKE_TS_IPV4_RANGE;
+	t->eport = 0xffff;
+	return 0;
+}
+
+/* IKE_AUTH over the same socket, as the initiator. */
+static int
+auth(struct ike_sa *sa, int s, char **argv)
+{
+	static uint8_t req[IKE_MSG_MAX], resp[IKE_MSG_MAX];
+	struct ike_proposal esp[IKE_PROPOSALS_MAX];
+	struct ike_child_req c;
+	struct ike_auth_cfg a;
+	struct ike_child ch;
+	struct pollfd p = { .fd = s, .events = POLLIN };
+	enum ike_auth_result r;
+	char err[1024], prop[256], tsi[128], tsr[128];
+	size_t len;
+	ssize_t got;
+	int tries;
+
+	memset(&c, 0, sizeof(c));
+	memset(&a, 0, sizeof(a));
+	if (ike_xform_parse(IKE_PROTO_ESP, argv[4], esp, IKE_PROPOSALS_MAX,
+	    &c.nesp, err, sizeof(err)) != 0 || ts_cidr(argv[5], &c.tsi[0]) ||
+	    ts_cidr(argv[6], &c.tsr[0])) {
+		printf("init_probe: bad IKE_AUTH arguments %s\n", err);
+		return 2;
+	}
+	c.esp = esp;
+	c.ntsi = c.ntsr = 1;
+	if (ike_random(&c.spi_in, 4, err, sizeof(err)) != 0)
+		return 1;
+	c.spi_in |= 0x100;		/* never 0 .. 255 (RFC 4303 2.1) */
+	a.id_type = a.peer_id_type = IKE_ID_FQDN;
+	a.id = (const uint8_t *)argv[7];
+	a.id_len = strlen(argv[7]);
+	a.peer_id = (const uint8_t *)argv[8];
+	a.peer_id_len = strlen(argv[8]);
+	a.psk = (const uint8_t *)argv[9];
+	a.psk_len = strlen(argv[9]);
+	if (ike_auth_request(sa, &a, &c, req, sizeof(req), &len, err,
+	    sizeof(err)) != 0) {
+		printf("init_probe: %s\n", err);
+		return 1;
+	}
+	for (tries = 0; tries < 5; tries++) {
+		show("sending", req, len);
+		if (send(s, req, len, 0) != (ssize_t)len)
+			return 1;
+		if (poll(&p, 1, 1000) == 1)
+			break;
+	}
+	if (tries == 5 || (got = recv(s, resp, sizeof(resp), 0)) < 0) {
+		printf("init_probe: no IKE_AUTH response\n");
+		return 1;
+	}
+	show("received", resp, (size_t)got);
+	r = ike_auth_response_in(sa, resp, (size_t)got, &a, &c, &ch, err,
+	    sizeof(err));
+	if (r != IKE_AUTH_OK) {
+		printf("failed: %s%s\n", r == IKE_AUTH_CHILD_FAIL ?
+		    "IKE SA up, CHILD_SA refused: " : "", err);
+		return 1;
+	}
+	ike_xform_format(&ch.chosen, prop, sizeof(prop));
+	ike_ts_format(&ch.tsi[0], tsi, sizeof(tsi));
+	ike_ts_format(&ch.tsr[0], tsr, sizeof(tsr));
+	printf("child: SPIs %08x_i %08x_o, %s, %s === %s\n", ch.spi_in,
+	    ch.spi_out, prop, tsi, tsr);
+	ike_child_keys_wipe(&ch.keys);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -55,11 +150,12 @@ main(int argc, char **argv)
 	struct ike_msg m;
 	char err[1024], suite[256];
 	size_t n, len;
-	int s, round;
+	int s, round, rc;
 
-	if (argc != 4) {
+	if (argc != 4 && argc != 10) {
 		fprintf(stderr, "usage: init_probe LOCAL_IP REMOTE_IP "
-		    "PROPOSALS\n");
+		    "PROPOSALS [ESP_PROPOSALS LOCAL_TS REMOTE_TS ID PEER_ID "
+		    "PSK]\n");
 		return 2;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -131,8 +227,9 @@ main(int argc, char **argv)
 		    suite, (unsigned long long)sa.spi_i,
 		    (unsigned long long)sa.spi_r, sa.nat_local ? "here" :
 		    sa.nat_remote ? "there" : "none");
+		rc = argc == 10 ? auth(&sa, s, argv) : 0;
 		ike_sa_clear(&sa);
-		return 0;
+		return rc;
 	}
 	printf("failed: too many rounds\n");
 	return 1;

@@ -1,0 +1,64 @@
+/*
+ * ike_auth.h - the IKE_AUTH exchange (RFC 7296 1.2, 2.15): identities, PSK
+ * authentication, and the first CHILD_SA's proposal, SPIs, traffic
+ * selectors and keys.  The initiator's half, for now; no I/O.
+ */
+#ifndef NICSEC_IKE_AUTH_H
+#define NICSEC_IKE_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ike_crypto.h"
+#include "ike_pld.h"
+#include "ike_sa.h"
+
+/* Who we are and how we prove it; whom we expect. */
+struct ike_auth_cfg {
+	uint8_t        id_type;		/* IKE_ID_* */
+	const uint8_t *id;
+	size_t         id_len;
+	const uint8_t *psk;
+	size_t         psk_len;
+	uint8_t        peer_id_type;	/* 0: any */
+	const uint8_t *peer_id;
+	size_t         peer_id_len;
+};
+
+/* The CHILD_SA we ask for. */
+struct ike_child_req {
+	const struct ike_proposal *esp;
+	size_t         nesp;
+	uint32_t       spi_in;		/* the SPI the peer sends to us with */
+	struct ike_ts  tsi[IKE_TS_MAX], tsr[IKE_TS_MAX];
+	size_t         ntsi, ntsr;
+};
+
+/* The CHILD_SA the peer agreed to. */
+struct ike_child {
+	struct ike_proposal chosen;
+	uint32_t       spi_in, spi_out;	/* ours, and the peer's */
+	struct ike_ts  tsi[IKE_TS_MAX], tsr[IKE_TS_MAX];
+	size_t         ntsi, ntsr;
+	struct ike_child_keys keys;	/* i2r: initiator to responder */
+};
+
+enum ike_auth_result {
+	IKE_AUTH_OK,		/* IKE SA and CHILD_SA up */
+	IKE_AUTH_CHILD_FAIL,	/* IKE SA up, the CHILD_SA refused: err */
+	IKE_AUTH_FAIL,		/* authentication failed: err */
+	IKE_AUTH_DROP,		/* not a valid response: ignore (err) */
+};
+
+/* Initiator: the request, SK { IDi AUTH SA TSi TSr }, message ID 1. */
+int ike_auth_request(struct ike_sa *sa, const struct ike_auth_cfg *a,
+    const struct ike_child_req *c, uint8_t *buf, size_t cap, size_t *len,
+    char *err, size_t errlen);
+
+/* Initiator: the response; OK or CHILD_FAIL leave sa ESTABLISHED. */
+enum ike_auth_result ike_auth_response_in(struct ike_sa *sa,
+    const uint8_t *raw, size_t len, const struct ike_auth_cfg *a,
+    const struct ike_child_req *c, struct ike_child *out, char *err,
+    size_t errlen);
+
+#endif /* NICSEC_IKE_AUTH_H */
