@@ -224,7 +224,7 @@ for L in 1 4; do
 done
 
 # nicsecd against strongSwan (tests/ike/lib.sh: charon in network namespaces)
-suite "IKE_SA_INIT vs strongSwan" bash tests/ike/init_interop.sh "$BUILD"
+suite "IKE_SA_INIT and IKE_AUTH vs strongSwan" bash tests/ike/init_interop.sh "$BUILD"
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
