@@ -277,11 +277,15 @@ unit-build: $(BUILD)/unit/ike_crypto_cross
 HOST_INIT_SRCS = host/ike_init.c host/ike_sa.c $(HOST_IKE_SRCS) host/ike_crypto.c host/ike_xform.c
 $(BUILD)/unit/test_ike_init: $(HOST_INIT_SRCS) $(HOST_IKE_HDRS) host/ike_init.h host/ike_sa.h host/ike_crypto.h
 $(BUILD)/unit/test_ike_init: UNIT_LIBS = -Ihost $(HOST_INIT_SRCS)
+# IKE_AUTH, both ends in one process (host/ike_auth.c, host/ike_ts.c)
+HOST_AUTH_SRCS = host/ike_auth.c host/ike_ts.c $(HOST_INIT_SRCS)
+HOST_AUTH_HDRS = $(HOST_IKE_HDRS) host/ike_init.h host/ike_auth.h host/ike_ts.h host/ike_sa.h host/ike_crypto.h
+$(BUILD)/unit/test_ike_auth: $(HOST_AUTH_SRCS) $(HOST_AUTH_HDRS)
+$(BUILD)/unit/test_ike_auth: UNIT_LIBS = -Ihost $(HOST_AUTH_SRCS)
 # IKE_SA_INIT and IKE_AUTH against strongSwan over UDP (tests/ike/init_interop.sh)
-$(BUILD)/ike/init_probe: tests/ike/init_probe.c host/ike_auth.c $(HOST_INIT_SRCS) $(HOST_IKE_HDRS) host/ike_init.h \
-                         host/ike_auth.h host/ike_sa.h host/ike_crypto.h
+$(BUILD)/ike/init_probe: tests/ike/init_probe.c $(HOST_AUTH_SRCS) $(HOST_AUTH_HDRS)
 	@mkdir -p $(BUILD)/ike
-	$(CC) $(CFLAGS) -Ihost -o $@ $< host/ike_auth.c $(HOST_INIT_SRCS) -lcrypto
+	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_AUTH_SRCS) -lcrypto
 all: $(BUILD)/ike/init_probe
 # the device layer's test links it from libnicsec.a, with libpci
 $(BUILD)/unit/test_pci_dev: $(BUILD)/driver/libnicsec.a

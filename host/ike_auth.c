@@ -1,6 +1,5 @@
 /*
- * ike_auth.c - the IKE_AUTH exchange, the initiator's half.  See
- * ike_auth.h.
+ * ike_auth.c - the IKE_AUTH exchange, both roles.  See ike_auth.h.
  */
 #include "ike_auth.h"
 
@@ -11,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "ike_msg.h"
+#include "ike_ts.h"
 
 #define PLAIN_MAX	8192
 
@@ -91,27 +91,6 @@ ike_auth_request(struct ike_sa *sa, const struct ike_auth_cfg *a,
 	return 0;
 }
 
-/* Is every address and port of t inside one of ours? */
-static int
-ts_inside(const struct ike_ts *t, const struct ike_ts *ours, size_t n)
-{
-	size_t alen = t->type == IKE_TS_IPV4_RANGE ? 4 : 16;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct ike_ts *o = &ours[i];
-
-		if (o->type != t->type || (o->proto != 0 && o->proto != t->proto))
-			continue;
-		if (memcmp(t->start, o->start, alen) >= 0 &&
-		    memcmp(t->end, o->end, alen) <= 0 &&
-		    memcmp(t->start, t->end, alen) <= 0 &&
-		    t->sport >= o->sport && t->eport <= o->eport &&
-		    t->sport <= t->eport)
-			return 1;
-	}
-	return 0;
-}
-
 static enum ike_auth_result
 child_in(struct ike_sa *sa, const struct ike_msg *m,
     const struct ike_child_req *c, struct ike_child *ch, char *err,
@@ -168,14 +147,14 @@ child_in(struct ike_sa *sa, const struct ike_msg *m,
 	    ike_pld_ts(pl, ch->tsr, IKE_TS_MAX, &ch->ntsr, err, errlen) != 0)
 		return fail(err, errlen, "IKE_AUTH response: traffic selectors "
 		    "missing or malformed"), IKE_AUTH_CHILD_FAIL;
-	for (n = 0; n < ch->ntsi; n++)
-		if (!ts_inside(&ch->tsi[n], c->tsi, c->ntsi))
-			return fail(err, errlen, "peer's TSi is wider than we "
-			    "asked"), IKE_AUTH_CHILD_FAIL;
-	for (n = 0; n < ch->ntsr; n++)
-		if (!ts_inside(&ch->tsr[n], c->tsr, c->ntsr))
-			return fail(err, errlen, "peer's TSr is wider than we "
-			    "asked"), IKE_AUTH_CHILD_FAIL;
+	/* RFC 7296 2.9: a responder may only narrow */
+	if (!ike_ts_inside(ch->tsi, ch->ntsi, c->tsi, c->ntsi) ||
+	    !ike_ts_inside(ch->tsr, ch->ntsr, c->tsr, c->ntsr)) {
+		ike_ts_format_list(ch->tsi, ch->ntsi, a, sizeof(a));
+		ike_ts_format_list(ch->tsr, ch->ntsr, b, sizeof(b));
+		return fail(err, errlen, "peer granted %s === %s, more than we "
+		    "asked", a, b), IKE_AUTH_CHILD_FAIL;
+	}
 	if (ike_child_keymat(sa->suite.prf, &sa->keys.d,
 	    ch->chosen.xf[IKE_XF_ENCR][0].id, ch->chosen.xf[IKE_XF_ENCR][0].keylen,
 	    NULL, 0, sa->ni, sa->ni_len, sa->nr, sa->nr_len, &ch->keys, err,
@@ -259,4 +238,189 @@ ike_auth_response_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	}
 	sa->state = IKE_S_ESTABLISHED;
 	return child_in(sa, &m, c, ch, err, errlen);
+}
+
+/* ---- responder ----------------------------------------------------- */
+
+/* Seals the inner payloads in in as the response to request m. */
+static int
+respond(struct ike_sa *sa, const struct ike_msg *m, struct ike_buf *in,
+    uint8_t *resp, size_t cap, size_t *resp_len, char *err, size_t errlen)
+{
+	struct ike_hdr h = { 0 };
+	struct ike_buf out;
+
+	if (in->overflow)
+		return fail(err, errlen, "IKE_AUTH response: too long");
+	h.spi_i = sa->spi_i;
+	h.spi_r = sa->spi_r;
+	h.exchange = IKE_AUTH;
+	h.flags = IKE_FLAG_RESPONSE;
+	h.msgid = m->hdr.msgid;
+	ike_buf_init(&out, resp, cap);
+	ike_buf_hdr(&out, &h);
+	ike_buf_begin(&out, IKE_PLD_SK, 0);
+	if (out.overflow)
+		return fail(err, errlen, "IKE_AUTH response: no room");
+	resp[out.pld_off] = in->first;
+	return ike_sk_seal(&sa->sk_out, resp, cap, out.pld_off, in->p, in->len,
+	    resp_len, err, errlen);
+}
+
+enum ike_auth_result
+ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
+    const struct ike_auth_rcfg *cfg, struct ike_child *ch, uint8_t *resp,
+    size_t cap, size_t *resp_len, char *err, size_t errlen)
+{
+	static uint8_t plain[IKE_MSG_MAX], inner[PLAIN_MAX];
+	uint8_t oct[IKE_INIT_MSG_MAX + IKE_NONCE_MAX + IKE_PRF_MAX];
+	uint8_t mac[IKE_PRF_MAX], spi[4];
+	struct ike_sa_prop sp[IKE_PROPOSALS_MAX];
+	struct ike_proposal theirs[IKE_PROPOSALS_MAX];
+	struct ike_ts tsi[IKE_TS_MAX], tsr[IKE_TS_MAX];
+	const struct ike_pld *pl;
+	struct ike_msg m;
+	struct ike_id id;
+	struct ike_auth au;
+	struct ike_buf in;
+	size_t plen, olen, n, nt = 0, ntsi, ntsr, id_off, idx;
+	char got[256], want[256], a[512], b[512], c[512], d[512];
+	uint16_t prf = sa->suite.prf;
+
+	memset(ch, 0, sizeof(*ch));
+	if (ike_msg_parse(raw, len, &m, err, errlen) != IKE_OK)
+		return IKE_AUTH_DROP;
+	if (m.hdr.exchange != IKE_AUTH || (m.hdr.flags & IKE_FLAG_RESPONSE) ||
+	    !(m.hdr.flags & IKE_FLAG_INITIATOR) || m.hdr.spi_i != sa->spi_i ||
+	    m.hdr.spi_r != sa->spi_r || m.hdr.msgid != sa->msgid_in ||
+	    sa->state != IKE_S_INIT_DONE || sa->initiator || m.sk_off == 0)
+		return fail(err, errlen, "not an IKE_AUTH request for this IKE "
+		    "SA"), IKE_AUTH_DROP;
+	if (ike_sk_open(&sa->sk_in, raw, len, m.sk_off, plain, sizeof(plain),
+	    &plen, err, errlen) != 0 ||
+	    ike_msg_parse_inner(&m, plain, plen, err, errlen) != IKE_OK)
+		return IKE_AUTH_DROP;
+	if ((pl = ike_msg_find(&m, IKE_PLD_IDI, 0)) == NULL ||
+	    ike_pld_id(pl, &id, err, errlen) != 0 ||
+	    (pl = ike_msg_find(&m, IKE_PLD_AUTH, 0)) == NULL ||
+	    ike_pld_auth(pl, &au, err, errlen) != 0)
+		return fail(err, errlen, "IKE_AUTH request without IDi and "
+		    "AUTH"), IKE_AUTH_DROP;
+	sa->msgid_in++;
+
+	ike_buf_init(&in, inner, sizeof(inner));
+	id_str(id.type, id.data, id.len, got, sizeof(got));
+	if (cfg->auth.peer_id_type != 0 && (id.type != cfg->auth.peer_id_type ||
+	    id.len != cfg->auth.peer_id_len || memcmp(id.data,
+	    cfg->auth.peer_id, id.len) != 0)) {
+		id_str(cfg->auth.peer_id_type, cfg->auth.peer_id,
+		    cfg->auth.peer_id_len, want, sizeof(want));
+		fail(err, errlen, "peer ID %s matches no connection, expected "
+		    "%s", got, want);
+		goto auth_failed;
+	}
+	if (au.method != IKE_AUTH_PSK) {
+		fail(err, errlen, "peer %s authenticates with method %u, we "
+		    "expect a PSK (2)", got, au.method);
+		goto auth_failed;
+	}
+	if (ike_auth_octets(prf, &sa->keys.pi, sa->init_req, sa->init_req_len,
+	    sa->nr, sa->nr_len, id.body, id.body_len, oct, sizeof(oct),
+	    &olen) != 0 || ike_auth_psk_verify(prf, cfg->auth.psk,
+	    cfg->auth.psk_len, oct, olen, au.data, au.len) != 0) {
+		fail(err, errlen, "peer %s's AUTH does not verify with our PSK "
+		    "(the two PSKs differ)", got);
+		goto auth_failed;
+	}
+	sa->state = IKE_S_ESTABLISHED;
+
+	/* Our IDr and AUTH, then the CHILD_SA or why not. */
+	id_off = in.len;
+	ike_put_id(&in, IKE_PLD_IDR, cfg->auth.id_type, cfg->auth.id,
+	    cfg->auth.id_len);
+	if (in.overflow || ike_auth_octets(prf, &sa->keys.pr, sa->init_resp,
+	    sa->init_resp_len, sa->ni, sa->ni_len, inner + id_off + 4,
+	    in.len - id_off - 4, oct, sizeof(oct), &olen) != 0 ||
+	    ike_auth_psk(prf, cfg->auth.psk, cfg->auth.psk_len, oct, olen,
+	    mac) != 0)
+		return fail(err, errlen, "computing our AUTH failed"),
+		    IKE_AUTH_DROP;
+	ike_put_auth(&in, IKE_AUTH_PSK, mac, ike_prf_len(prf));
+	OPENSSL_cleanse(mac, sizeof(mac));
+
+	if ((pl = ike_msg_find(&m, IKE_PLD_SA, 0)) == NULL ||
+	    ike_pld_sa(pl, sp, IKE_PROPOSALS_MAX, &n, err, errlen) != 0)
+		n = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!sp[i].unusable && sp[i].p.protocol == IKE_PROTO_ESP &&
+		    sp[i].spi_len == 4)
+			theirs[nt++] = sp[i].p;
+	if (ike_xform_select(cfg->esp, cfg->nesp, theirs, nt,
+	    IKE_XFORM_SKIP_KE, &ch->chosen, &idx) != 0) {
+		ike_xform_mismatch(cfg->esp, cfg->nesp, theirs, nt, a, sizeof(a));
+		fail(err, errlen, "no acceptable CHILD_SA proposal: %s", a);
+		ike_put_notify(&in, 0, N_NO_PROPOSAL_CHOSEN, NULL, 0, NULL, 0);
+		goto child_failed;
+	}
+	/* the SPI of the peer's proposal we took */
+	for (size_t i = 0, k = 0; i < n; i++)
+		if (!sp[i].unusable && sp[i].p.protocol == IKE_PROTO_ESP &&
+		    sp[i].spi_len == 4 && k++ == idx)
+			ch->spi_out = ike_get32(sp[i].spi);
+	if ((pl = ike_msg_find(&m, IKE_PLD_TSI, 0)) == NULL ||
+	    ike_pld_ts(pl, tsi, IKE_TS_MAX, &ntsi, err, errlen) != 0 ||
+	    (pl = ike_msg_find(&m, IKE_PLD_TSR, 0)) == NULL ||
+	    ike_pld_ts(pl, tsr, IKE_TS_MAX, &ntsr, err, errlen) != 0) {
+		ike_put_notify(&in, 0, N_TS_UNACCEPTABLE, NULL, 0, NULL, 0);
+		fail(err, errlen, "TS_UNACCEPTABLE: traffic selectors missing "
+		    "or malformed");
+		goto child_failed;
+	}
+	/* TSi is the initiator's side: our remote_ts; TSr, our local_ts */
+	ch->ntsi = ike_ts_narrow(tsi, ntsi, cfg->remote_ts, cfg->nremote_ts,
+	    ch->tsi, IKE_TS_MAX);
+	ch->ntsr = ike_ts_narrow(tsr, ntsr, cfg->local_ts, cfg->nlocal_ts,
+	    ch->tsr, IKE_TS_MAX);
+	if (ch->ntsi == 0 || ch->ntsr == 0) {
+		ike_ts_format_list(tsi, ntsi, a, sizeof(a));
+		ike_ts_format_list(tsr, ntsr, b, sizeof(b));
+		ike_ts_format_list(cfg->remote_ts, cfg->nremote_ts, c, sizeof(c));
+		ike_ts_format_list(cfg->local_ts, cfg->nlocal_ts, d, sizeof(d));
+		fail(err, errlen, "TS_UNACCEPTABLE: peer proposed %s === %s, we "
+		    "allow %s === %s", a, b, c, d);
+		ike_put_notify(&in, 0, N_TS_UNACCEPTABLE, NULL, 0, NULL, 0);
+		goto child_failed;
+	}
+	ch->spi_in = cfg->spi_in;
+	if (ike_child_keymat(prf, &sa->keys.d, ch->chosen.xf[IKE_XF_ENCR][0].id,
+	    ch->chosen.xf[IKE_XF_ENCR][0].keylen, NULL, 0, sa->ni, sa->ni_len,
+	    sa->nr, sa->nr_len, &ch->keys, err, errlen) != 0) {
+		ike_put_notify(&in, 0, N_NO_PROPOSAL_CHOSEN, NULL, 0, NULL, 0);
+		goto child_failed;
+	}
+	ike_set32(spi, ch->spi_in);
+	ike_put_sa(&in, &ch->chosen, 1, spi, 4);
+	ike_put_ts(&in, IKE_PLD_TSI, ch->tsi, ch->ntsi);
+	ike_put_ts(&in, IKE_PLD_TSR, ch->tsr, ch->ntsr);
+	if (respond(sa, &m, &in, resp, cap, resp_len, err, errlen) != 0) {
+		ike_child_keys_wipe(&ch->keys);
+		return IKE_AUTH_DROP;
+	}
+	OPENSSL_cleanse(inner, sizeof(inner));
+	return IKE_AUTH_OK;
+
+child_failed:
+	if (respond(sa, &m, &in, resp, cap, resp_len, NULL, 0) != 0)
+		return IKE_AUTH_DROP;
+	OPENSSL_cleanse(inner, sizeof(inner));
+	return IKE_AUTH_CHILD_FAIL;
+
+auth_failed:
+	/* RFC 7296 2.21.2: AUTHENTICATION_FAILED alone, and the IKE SA
+	 * goes. */
+	ike_put_notify(&in, 0, N_AUTHENTICATION_FAILED, NULL, 0, NULL, 0);
+	sa->state = IKE_S_DEAD;
+	if (respond(sa, &m, &in, resp, cap, resp_len, NULL, 0) != 0)
+		return IKE_AUTH_DROP;
+	return IKE_AUTH_FAIL;
 }

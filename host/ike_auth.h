@@ -1,7 +1,7 @@
 /*
  * ike_auth.h - the IKE_AUTH exchange (RFC 7296 1.2, 2.15): identities, PSK
  * authentication, and the first CHILD_SA's proposal, SPIs, traffic
- * selectors and keys.  The initiator's half, for now; no I/O.
+ * selectors and keys.  Both roles; no I/O.
  */
 #ifndef NICSEC_IKE_AUTH_H
 #define NICSEC_IKE_AUTH_H
@@ -60,5 +60,28 @@ enum ike_auth_result ike_auth_response_in(struct ike_sa *sa,
     const uint8_t *raw, size_t len, const struct ike_auth_cfg *a,
     const struct ike_child_req *c, struct ike_child *out, char *err,
     size_t errlen);
+
+/* A responder's side of one connection. */
+struct ike_auth_rcfg {
+	struct ike_auth_cfg auth;	/* our ID and PSK; the peer's ID */
+	const struct ike_proposal *esp;
+	size_t         nesp;
+	struct ike_ts  local_ts[IKE_TS_MAX], remote_ts[IKE_TS_MAX];
+	size_t         nlocal_ts, nremote_ts;
+	uint32_t       spi_in;		/* our inbound SPI, if a CHILD_SA */
+};
+
+/*
+ * Responder: a request.  The response (SK { IDr AUTH SA TSi TSr }, or
+ * with the CHILD_SA's error notify instead, or AUTHENTICATION_FAILED
+ * alone) is in resp for every result but DROP.  OK and CHILD_FAIL leave
+ * sa ESTABLISHED; FAIL leaves it DEAD.  err: what the peer got wrong, with
+ * both sides' values ("peer ID x matches no connection, expected y",
+ * "TS_UNACCEPTABLE: peer proposed ... === ..., we allow ... === ...").
+ */
+enum ike_auth_result ike_auth_request_in(struct ike_sa *sa,
+    const uint8_t *raw, size_t len, const struct ike_auth_rcfg *cfg,
+    struct ike_child *out, uint8_t *resp, size_t cap, size_t *resp_len,
+    char *err, size_t errlen);
 
 #endif /* NICSEC_IKE_AUTH_H */
