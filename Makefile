@@ -287,6 +287,13 @@ $(BUILD)/ike/init_probe: tests/ike/init_probe.c $(HOST_AUTH_SRCS) $(HOST_AUTH_HD
 	@mkdir -p $(BUILD)/ike
 	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_AUTH_SRCS) -lcrypto
 all: $(BUILD)/ike/init_probe
+# the message parser under libFuzzer (clang; tests/fuzz/, run by run-tests.sh)
+$(BUILD)/fuzz/fuzz_ike_msg: tests/fuzz/fuzz_ike_msg.c $(HOST_IKE_SRCS) host/ike_ts.c host/ike_xform.c \
+                            $(HOST_IKE_HDRS) host/ike_ts.h
+	@mkdir -p $(BUILD)/fuzz
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ihost -o $@ \
+	  tests/fuzz/fuzz_ike_msg.c $(HOST_IKE_SRCS) host/ike_ts.c host/ike_xform.c
+all: $(BUILD)/fuzz/fuzz_ike_msg
 # the device layer's test links it from libnicsec.a, with libpci
 $(BUILD)/unit/test_pci_dev: $(BUILD)/driver/libnicsec.a
 $(BUILD)/unit/test_pci_dev: UNIT_LIBS = $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)

@@ -9,6 +9,7 @@ set -euo pipefail
 # One package a line; add to this list, nowhere else.
 PACKAGES="
 	build-essential
+	clang
 	make
 	pkg-config
 	verilator

@@ -7,6 +7,9 @@
 #             (host/ike_crypto.c) against an independent Python version on
 #             python3-cryptography (tests/unit/ike_crypto_oracle.py), every
 #             DH group and IKE suite, byte for byte both ways
+#   ike parser fuzz: libFuzzer (clang, ASan, UBSan) on the IKE message and
+#             payload parser for 30 s from 200 scapy-made messages
+#             (tests/fuzz/fuzz_ike_msg.c); any crash or bad access fails it
 #   ike messages vs scapy: nicsecd's IKEv2 header and payload parser and
 #             builder (host/ike_msg.c, host/ike_pld.c) both ways against
 #             scapy's IKEv2 (tests/unit/ike_msg_scapy.py), and every prefix
@@ -123,6 +126,18 @@ suite() {
 suite unit bash scripts/run-unit-tests.sh "$BUILD"/unit/test_*
 suite "ike-crypto cross" "$BUILD/unit/ike_crypto_cross" --cases 336 --seed "$SEED" --python "$PYTHON"
 suite "ike messages vs scapy" "$PYTHON" tests/unit/ike_msg_scapy.py "$BUILD/unit/ike_dump" 500 "$SEED"
+# libFuzzer on the parser for 30 s, from 200 scapy-made messages
+fuzz() {
+	local dir rc
+	dir=$(mktemp -d /tmp/nicsec-fuzz.XXXXXX)
+	"$PYTHON" tests/fuzz/seed.py "$dir" 200 "$SEED" &&
+		"$BUILD/fuzz/fuzz_ike_msg" -max_total_time=30 -max_len=4096 -seed="$SEED" \
+			-artifact_prefix="$BUILD/fuzz/" -print_final_stats=1 "$dir" 2>&1 | grep -E "^Done|^stat::number_of_executed|ERROR|SUMMARY|==[0-9]+=="
+	rc=${PIPESTATUS[0]}
+	rm -rf "$dir"
+	return "$rc"
+}
+suite "ike parser fuzz" fuzz
 suite lint make -s lint
 
 cavp=()
