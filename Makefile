@@ -257,8 +257,8 @@ $(HOST_CONF_TESTS): $(HOST_CONF_SRCS) $(HOST_CONF_HDRS)
 $(HOST_CONF_TESTS): UNIT_LIBS = -Ihost $(HOST_CONF_SRCS)
 # nicsecd's IKEv2 messages (host/ike_msg.c, host/ike_pld.c), held against
 # scapy's IKEv2 by tests/unit/ike_msg_scapy.py through this dumper
-HOST_IKE_SRCS = host/ike_msg.c host/ike_pld.c
-HOST_IKE_HDRS = host/ike_msg.h host/ike_pld.h host/ike_wire.h host/ike_xform.h
+HOST_IKE_SRCS = host/ike_msg.c host/ike_pld.c host/ike_err.c
+HOST_IKE_HDRS = host/ike_msg.h host/ike_pld.h host/ike_wire.h host/ike_xform.h host/ike_err.h
 $(BUILD)/unit/ike_dump: tests/unit/ike_dump.c $(HOST_IKE_SRCS) $(HOST_IKE_HDRS)
 	@mkdir -p $(BUILD)/unit
 	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_IKE_SRCS)

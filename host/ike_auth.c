@@ -3,29 +3,16 @@
  */
 #include "ike_auth.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 
+#include "ike_err.h"
 #include "ike_msg.h"
 #include "ike_ts.h"
 
 #define PLAIN_MAX	8192
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* An ID as strongSwan writes it: the address, or the string. */
 static void
@@ -52,7 +39,7 @@ ike_auth_request(struct ike_sa *sa, const struct ike_auth_cfg *a,
 	uint16_t prf = sa->suite.prf;
 
 	if (sa->state != IKE_S_INIT_DONE || !sa->initiator)
-		return fail(err, errlen, "IKE_AUTH before IKE_SA_INIT is done");
+		return ike_errf(err, errlen, "IKE_AUTH before IKE_SA_INIT is done");
 	ike_buf_init(&in, plain, sizeof(plain));
 	id_off = in.len;
 	ike_put_id(&in, IKE_PLD_IDI, a->id_type, a->id, a->id_len);
@@ -61,7 +48,7 @@ ike_auth_request(struct ike_sa *sa, const struct ike_auth_cfg *a,
 	    sa->init_req_len, sa->nr, sa->nr_len, plain + id_off + 4,
 	    in.len - id_off - 4, oct, sizeof(oct), &olen) != 0 ||
 	    ike_auth_psk(prf, a->psk, a->psk_len, oct, olen, mac) != 0)
-		return fail(err, errlen, "IKE_AUTH: computing AUTH failed");
+		return ike_errf(err, errlen, "IKE_AUTH: computing AUTH failed");
 	ike_put_auth(&in, IKE_AUTH_PSK, mac, ike_prf_len(prf));
 	OPENSSL_cleanse(mac, sizeof(mac));
 	ike_set32(spi, c->spi_in);
@@ -69,7 +56,7 @@ ike_auth_request(struct ike_sa *sa, const struct ike_auth_cfg *a,
 	ike_put_ts(&in, IKE_PLD_TSI, c->tsi, c->ntsi);
 	ike_put_ts(&in, IKE_PLD_TSR, c->tsr, c->ntsr);
 	if (in.overflow)
-		return fail(err, errlen, "IKE_AUTH request: too long");
+		return ike_errf(err, errlen, "IKE_AUTH request: too long");
 
 	h.spi_i = sa->spi_i;
 	h.spi_r = sa->spi_r;
@@ -80,7 +67,7 @@ ike_auth_request(struct ike_sa *sa, const struct ike_auth_cfg *a,
 	ike_buf_hdr(&out, &h);
 	ike_buf_begin(&out, IKE_PLD_SK, 0);
 	if (out.overflow)
-		return fail(err, errlen, "IKE_AUTH request: no room");
+		return ike_errf(err, errlen, "IKE_AUTH request: no room");
 	sk_off = out.pld_off;
 	buf[sk_off] = in.first;
 	if (ike_sk_seal(&sa->sk_out, buf, cap, sk_off, plain, in.len, len, err,
@@ -110,18 +97,18 @@ child_in(struct ike_sa *sa, const struct ike_msg *m,
 			if (no.type == N_NO_PROPOSAL_CHOSEN) {
 				ike_xform_format_list(c->esp, c->nesp, a,
 				    sizeof(a));
-				return fail(err, errlen, "peer accepted none of "
+				return ike_errf(err, errlen, "peer accepted none of "
 				    "our CHILD_SA proposals (NO_PROPOSAL_CHOSEN);"
 				    " we proposed %s", a), IKE_AUTH_CHILD_FAIL;
 			}
 			if (no.type == N_TS_UNACCEPTABLE) {
 				ike_ts_format(&c->tsi[0], a, sizeof(a));
 				ike_ts_format(&c->tsr[0], b, sizeof(b));
-				return fail(err, errlen, "TS_UNACCEPTABLE: peer "
+				return ike_errf(err, errlen, "TS_UNACCEPTABLE: peer "
 				    "allows none of %s === %s", a, b),
 				    IKE_AUTH_CHILD_FAIL;
 			}
-			return fail(err, errlen, "peer refused the CHILD_SA: %s "
+			return ike_errf(err, errlen, "peer refused the CHILD_SA: %s "
 			    "(%u)", ike_notify_name(no.type) ?
 			    ike_notify_name(no.type) : "error", no.type),
 			    IKE_AUTH_CHILD_FAIL;
@@ -130,13 +117,13 @@ child_in(struct ike_sa *sa, const struct ike_msg *m,
 	    ike_pld_sa(pl, sp, IKE_PROPOSALS_MAX, &n, err, errlen) != 0 ||
 	    n != 1 || sp[0].p.protocol != IKE_PROTO_ESP ||
 	    sp[0].spi_len != 4)
-		return fail(err, errlen, "IKE_AUTH response: no single ESP "
+		return ike_errf(err, errlen, "IKE_AUTH response: no single ESP "
 		    "proposal with a 4-byte SPI"), IKE_AUTH_CHILD_FAIL;
 	theirs = sp[0].p;
 	if (ike_xform_select(c->esp, c->nesp, &theirs, 1, IKE_XFORM_SKIP_KE,
 	    &ch->chosen, NULL) != 0) {
 		ike_xform_format(&theirs, a, sizeof(a));
-		return fail(err, errlen, "peer chose ESP %s, which we did not "
+		return ike_errf(err, errlen, "peer chose ESP %s, which we did not "
 		    "propose", a), IKE_AUTH_CHILD_FAIL;
 	}
 	ch->spi_in = c->spi_in;
@@ -145,14 +132,14 @@ child_in(struct ike_sa *sa, const struct ike_msg *m,
 	    ike_pld_ts(pl, ch->tsi, IKE_TS_MAX, &ch->ntsi, err, errlen) != 0 ||
 	    (pl = ike_msg_find(m, IKE_PLD_TSR, 0)) == NULL ||
 	    ike_pld_ts(pl, ch->tsr, IKE_TS_MAX, &ch->ntsr, err, errlen) != 0)
-		return fail(err, errlen, "IKE_AUTH response: traffic selectors "
+		return ike_errf(err, errlen, "IKE_AUTH response: traffic selectors "
 		    "missing or malformed"), IKE_AUTH_CHILD_FAIL;
 	/* RFC 7296 2.9: a responder may only narrow */
 	if (!ike_ts_inside(ch->tsi, ch->ntsi, c->tsi, c->ntsi) ||
 	    !ike_ts_inside(ch->tsr, ch->ntsr, c->tsr, c->ntsr)) {
 		ike_ts_format_list(ch->tsi, ch->ntsi, a, sizeof(a));
 		ike_ts_format_list(ch->tsr, ch->ntsr, b, sizeof(b));
-		return fail(err, errlen, "peer granted %s === %s, more than we "
+		return ike_errf(err, errlen, "peer granted %s === %s, more than we "
 		    "asked", a, b), IKE_AUTH_CHILD_FAIL;
 	}
 	if (ike_child_keymat(sa->suite.prf, &sa->keys.d,
@@ -184,10 +171,10 @@ ike_auth_response_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	if (m.hdr.exchange != IKE_AUTH || !(m.hdr.flags & IKE_FLAG_RESPONSE) ||
 	    m.hdr.spi_i != sa->spi_i || m.hdr.spi_r != sa->spi_r ||
 	    m.hdr.msgid != sa->msgid_out || sa->state != IKE_S_AUTH_SENT)
-		return fail(err, errlen, "not the response to our IKE_AUTH "
+		return ike_errf(err, errlen, "not the response to our IKE_AUTH "
 		    "request"), IKE_AUTH_DROP;
 	if (m.sk_off == 0)
-		return fail(err, errlen, "IKE_AUTH response without an SK "
+		return ike_errf(err, errlen, "IKE_AUTH response without an SK "
 		    "payload"), IKE_AUTH_DROP;
 	rc = ike_sk_open(&sa->sk_in, raw, len, m.sk_off, plain, sizeof(plain),
 	    &plen, err, errlen);
@@ -199,7 +186,7 @@ ike_auth_response_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	sa->msgid_out++;
 	if (ike_msg_notify(&m, N_AUTHENTICATION_FAILED) != NULL) {
 		sa->state = IKE_S_DEAD;
-		return fail(err, errlen, "peer refused our authentication "
+		return ike_errf(err, errlen, "peer refused our authentication "
 		    "(AUTHENTICATION_FAILED): our ID or PSK is not what it "
 		    "has"), IKE_AUTH_FAIL;
 	}
@@ -208,7 +195,7 @@ ike_auth_response_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	    (pl = ike_msg_find(&m, IKE_PLD_AUTH, 0)) == NULL ||
 	    ike_pld_auth(pl, &au, err, errlen) != 0) {
 		sa->state = IKE_S_DEAD;
-		return fail(err, errlen, "IKE_AUTH response without IDr and "
+		return ike_errf(err, errlen, "IKE_AUTH response without IDr and "
 		    "AUTH"), IKE_AUTH_FAIL;
 	}
 	if (a->peer_id_type != 0 && (id.type != a->peer_id_type ||
@@ -218,7 +205,7 @@ ike_auth_response_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 		id_str(a->peer_id_type, a->peer_id, a->peer_id_len, want,
 		    sizeof(want));
 		sa->state = IKE_S_DEAD;
-		return fail(err, errlen, "peer ID %s is not the one we expect, "
+		return ike_errf(err, errlen, "peer ID %s is not the one we expect, "
 		    "%s", got, want), IKE_AUTH_FAIL;
 	}
 	if (au.method != IKE_AUTH_PSK ||
@@ -230,10 +217,10 @@ ike_auth_response_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 		id_str(id.type, id.data, id.len, got, sizeof(got));
 		sa->state = IKE_S_DEAD;
 		if (au.method != IKE_AUTH_PSK)
-			return fail(err, errlen, "peer %s authenticates with "
+			return ike_errf(err, errlen, "peer %s authenticates with "
 			    "method %u, we expect a PSK (2)", got, au.method),
 			    IKE_AUTH_FAIL;
-		return fail(err, errlen, "peer %s's AUTH does not verify with "
+		return ike_errf(err, errlen, "peer %s's AUTH does not verify with "
 		    "our PSK", got), IKE_AUTH_FAIL;
 	}
 	sa->state = IKE_S_ESTABLISHED;
@@ -251,7 +238,7 @@ respond(struct ike_sa *sa, const struct ike_msg *m, struct ike_buf *in,
 	struct ike_buf out;
 
 	if (in->overflow)
-		return fail(err, errlen, "IKE_AUTH response: too long");
+		return ike_errf(err, errlen, "IKE_AUTH response: too long");
 	h.spi_i = sa->spi_i;
 	h.spi_r = sa->spi_r;
 	h.exchange = IKE_AUTH;
@@ -261,7 +248,7 @@ respond(struct ike_sa *sa, const struct ike_msg *m, struct ike_buf *in,
 	ike_buf_hdr(&out, &h);
 	ike_buf_begin(&out, IKE_PLD_SK, 0);
 	if (out.overflow)
-		return fail(err, errlen, "IKE_AUTH response: no room");
+		return ike_errf(err, errlen, "IKE_AUTH response: no room");
 	resp[out.pld_off] = in->first;
 	return ike_sk_seal(&sa->sk_out, resp, cap, out.pld_off, in->p, in->len,
 	    resp_len, err, errlen);
@@ -294,7 +281,7 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	    !(m.hdr.flags & IKE_FLAG_INITIATOR) || m.hdr.spi_i != sa->spi_i ||
 	    m.hdr.spi_r != sa->spi_r || m.hdr.msgid != sa->msgid_in ||
 	    sa->state != IKE_S_INIT_DONE || sa->initiator || m.sk_off == 0)
-		return fail(err, errlen, "not an IKE_AUTH request for this IKE "
+		return ike_errf(err, errlen, "not an IKE_AUTH request for this IKE "
 		    "SA"), IKE_AUTH_DROP;
 	if (ike_sk_open(&sa->sk_in, raw, len, m.sk_off, plain, sizeof(plain),
 	    &plen, err, errlen) != 0 ||
@@ -304,7 +291,7 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	    ike_pld_id(pl, &id, err, errlen) != 0 ||
 	    (pl = ike_msg_find(&m, IKE_PLD_AUTH, 0)) == NULL ||
 	    ike_pld_auth(pl, &au, err, errlen) != 0)
-		return fail(err, errlen, "IKE_AUTH request without IDi and "
+		return ike_errf(err, errlen, "IKE_AUTH request without IDi and "
 		    "AUTH"), IKE_AUTH_DROP;
 	sa->msgid_in++;
 
@@ -315,12 +302,12 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	    cfg->auth.peer_id, id.len) != 0)) {
 		id_str(cfg->auth.peer_id_type, cfg->auth.peer_id,
 		    cfg->auth.peer_id_len, want, sizeof(want));
-		fail(err, errlen, "peer ID %s matches no connection, expected "
+		ike_errf(err, errlen, "peer ID %s matches no connection, expected "
 		    "%s", got, want);
 		goto auth_failed;
 	}
 	if (au.method != IKE_AUTH_PSK) {
-		fail(err, errlen, "peer %s authenticates with method %u, we "
+		ike_errf(err, errlen, "peer %s authenticates with method %u, we "
 		    "expect a PSK (2)", got, au.method);
 		goto auth_failed;
 	}
@@ -328,7 +315,7 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	    sa->nr, sa->nr_len, id.body, id.body_len, oct, sizeof(oct),
 	    &olen) != 0 || ike_auth_psk_verify(prf, cfg->auth.psk,
 	    cfg->auth.psk_len, oct, olen, au.data, au.len) != 0) {
-		fail(err, errlen, "peer %s's AUTH does not verify with our PSK "
+		ike_errf(err, errlen, "peer %s's AUTH does not verify with our PSK "
 		    "(the two PSKs differ)", got);
 		goto auth_failed;
 	}
@@ -343,7 +330,7 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	    in.len - id_off - 4, oct, sizeof(oct), &olen) != 0 ||
 	    ike_auth_psk(prf, cfg->auth.psk, cfg->auth.psk_len, oct, olen,
 	    mac) != 0)
-		return fail(err, errlen, "computing our AUTH failed"),
+		return ike_errf(err, errlen, "computing our AUTH failed"),
 		    IKE_AUTH_DROP;
 	ike_put_auth(&in, IKE_AUTH_PSK, mac, ike_prf_len(prf));
 	OPENSSL_cleanse(mac, sizeof(mac));
@@ -358,7 +345,7 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	if (ike_xform_select(cfg->esp, cfg->nesp, theirs, nt,
 	    IKE_XFORM_SKIP_KE, &ch->chosen, &idx) != 0) {
 		ike_xform_mismatch(cfg->esp, cfg->nesp, theirs, nt, a, sizeof(a));
-		fail(err, errlen, "no acceptable CHILD_SA proposal: %s", a);
+		ike_errf(err, errlen, "no acceptable CHILD_SA proposal: %s", a);
 		ike_put_notify(&in, 0, N_NO_PROPOSAL_CHOSEN, NULL, 0, NULL, 0);
 		goto child_failed;
 	}
@@ -372,7 +359,7 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	    (pl = ike_msg_find(&m, IKE_PLD_TSR, 0)) == NULL ||
 	    ike_pld_ts(pl, tsr, IKE_TS_MAX, &ntsr, err, errlen) != 0) {
 		ike_put_notify(&in, 0, N_TS_UNACCEPTABLE, NULL, 0, NULL, 0);
-		fail(err, errlen, "TS_UNACCEPTABLE: traffic selectors missing "
+		ike_errf(err, errlen, "TS_UNACCEPTABLE: traffic selectors missing "
 		    "or malformed");
 		goto child_failed;
 	}
@@ -386,7 +373,7 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 		ike_ts_format_list(tsr, ntsr, b, sizeof(b));
 		ike_ts_format_list(cfg->remote_ts, cfg->nremote_ts, c, sizeof(c));
 		ike_ts_format_list(cfg->local_ts, cfg->nlocal_ts, d, sizeof(d));
-		fail(err, errlen, "TS_UNACCEPTABLE: peer proposed %s === %s, we "
+		ike_errf(err, errlen, "TS_UNACCEPTABLE: peer proposed %s === %s, we "
 		    "allow %s === %s", a, b, c, d);
 		ike_put_notify(&in, 0, N_TS_UNACCEPTABLE, NULL, 0, NULL, 0);
 		goto child_failed;

@@ -5,27 +5,14 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "ike_err.h"
 #include "ike_pld.h"
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* ---- NAT detection, cookies ---------------------------------------- */
 
@@ -177,7 +164,7 @@ their_proposals(const struct ike_msg *m, struct ike_proposal *out,
 
 	*n = 0;
 	if (pl == NULL)
-		return fail(err, errlen, "no SA payload");
+		return ike_errf(err, errlen, "no SA payload");
 	if (ike_pld_sa(pl, sp, IKE_PROPOSALS_MAX, &k, err, errlen) != 0)
 		return -1;
 	for (i = 0; i < k; i++)
@@ -240,7 +227,7 @@ ike_init_begin(struct ike_sa *sa, const struct ike_proposal *ours, size_t n,
     uint16_t group, char *err, size_t errlen)
 {
 	if (n == 0 || ours[0].n[IKE_XF_KE] == 0)
-		return fail(err, errlen, "no IKE proposal with a KE group");
+		return ike_errf(err, errlen, "no IKE proposal with a KE group");
 	if (group == 0)
 		group = ours[0].xf[IKE_XF_KE][0].id;
 	sa->initiator = 1;
@@ -271,14 +258,14 @@ ike_init_request(struct ike_sa *sa, const struct ike_proposal *ours, size_t n,
 		    sa->cookie_len);
 	ike_put_sa(&b, ours, n, NULL, 0);
 	if (put_ke(&b, sa) != 0)
-		return fail(err, errlen, "KE: no public value for group %u",
+		return ike_errf(err, errlen, "KE: no public value for group %u",
 		    sa->group);
 	ike_buf_begin(&b, IKE_PLD_NONCE, 0);
 	ike_buf_put(&b, sa->ni, sa->ni_len);
 	ike_buf_end(&b);
 	put_natd(&b, sa, 0);
 	if (ike_buf_finish(&b) != 0 || b.len > sizeof(sa->init_req))
-		return fail(err, errlen, "IKE_SA_INIT request: too long");
+		return ike_errf(err, errlen, "IKE_SA_INIT request: too long");
 	memcpy(sa->init_req, buf, b.len);
 	sa->init_req_len = b.len;
 	sa->state = IKE_S_INIT_SENT;
@@ -302,17 +289,17 @@ ike_init_response_in(struct ike_sa *sa, const struct ike_msg *m,
 	if (m->hdr.exchange != IKE_SA_INIT || !(m->hdr.flags &
 	    IKE_FLAG_RESPONSE) || m->hdr.msgid != 0 ||
 	    m->hdr.spi_i != sa->spi_i || sa->state != IKE_S_INIT_SENT)
-		return fail(err, errlen, "not the response to our IKE_SA_INIT "
+		return ike_errf(err, errlen, "not the response to our IKE_SA_INIT "
 		    "request"), IKE_INIT_DROP;
 	if ((pl = ike_msg_notify(m, N_COOKIE)) != NULL) {
 		if (ike_pld_notify(pl, &no, err, errlen) != 0 || no.len < 1 ||
 		    no.len > sizeof(sa->cookie))
-			return fail(err, errlen, "a COOKIE of %zu bytes (1 .. "
+			return ike_errf(err, errlen, "a COOKIE of %zu bytes (1 .. "
 			    "64)", no.len), IKE_INIT_DROP;
 		memcpy(sa->cookie, no.data, no.len);
 		sa->cookie_len = no.len;
 		sa->state = IKE_S_NEW;
-		fail(err, errlen, "the peer asked for a COOKIE: sending the "
+		ike_errf(err, errlen, "the peer asked for a COOKIE: sending the "
 		    "request again with it");
 		return IKE_INIT_RETRY;
 	}
@@ -320,27 +307,27 @@ ike_init_response_in(struct ike_sa *sa, const struct ike_msg *m,
 		uint16_t g;
 
 		if (ike_pld_notify(pl, &no, err, errlen) != 0 || no.len != 2)
-			return fail(err, errlen, "INVALID_KE_PAYLOAD without "
+			return ike_errf(err, errlen, "INVALID_KE_PAYLOAD without "
 			    "its group"), IKE_INIT_DROP;
 		g = ike_get16(no.data);
 		if (!offers_group(ours, n, g) || g == sa->group)
-			return fail(err, errlen, "peer wants KE group %s (%u), "
+			return ike_errf(err, errlen, "peer wants KE group %s (%u), "
 			    "which we %s", ike_xform_name(IKE_XF_KE, g) ?
 			    ike_xform_name(IKE_XF_KE, g) : "?", g,
 			    g == sa->group ? "sent already" : "did not "
 			    "propose"), IKE_INIT_FAIL;
-		fail(err, errlen, "peer wants KE group %s instead of %s: "
+		ike_errf(err, errlen, "peer wants KE group %s instead of %s: "
 		    "sending the request again", ike_xform_name(IKE_XF_KE, g),
 		    ike_xform_name(IKE_XF_KE, sa->group));
 		if (new_dh(sa, g, NULL, 0) != 0)
-			return fail(err, errlen, "KE group %u: no key pair",
+			return ike_errf(err, errlen, "KE group %u: no key pair",
 			    g), IKE_INIT_FAIL;
 		sa->state = IKE_S_NEW;
 		return IKE_INIT_RETRY;
 	}
 	if (ike_msg_notify(m, N_NO_PROPOSAL_CHOSEN) != NULL) {
 		ike_xform_format_list(ours, n, a, sizeof(a));
-		return fail(err, errlen, "peer accepted none of our IKE "
+		return ike_errf(err, errlen, "peer accepted none of our IKE "
 		    "proposals (NO_PROPOSAL_CHOSEN); we proposed %s", a),
 		    IKE_INIT_FAIL;
 	}
@@ -348,12 +335,12 @@ ike_init_response_in(struct ike_sa *sa, const struct ike_msg *m,
 		if (m->pld[i].type == IKE_PLD_NOTIFY &&
 		    ike_pld_notify(&m->pld[i], &no, NULL, 0) == 0 &&
 		    no.type <= N_ERROR_MAX)
-			return fail(err, errlen, "peer answered %s (%u)",
+			return ike_errf(err, errlen, "peer answered %s (%u)",
 			    ike_notify_name(no.type) ? ike_notify_name(no.type) :
 			    "an error", no.type), IKE_INIT_FAIL;
 
 	if (m->hdr.spi_r == 0)
-		return fail(err, errlen, "a response with no responder SPI"),
+		return ike_errf(err, errlen, "a response with no responder SPI"),
 		    IKE_INIT_DROP;
 	if (their_proposals(m, theirs, &nt, err, errlen) != 0)
 		return IKE_INIT_DROP;
@@ -362,20 +349,20 @@ ike_init_response_in(struct ike_sa *sa, const struct ike_msg *m,
 	    NULL) != 0 || memcmp(pick.n, theirs[0].n, sizeof(pick.n)) != 0) {
 		ike_xform_format_list(theirs, nt, a, sizeof(a));
 		ike_xform_format_list(ours, n, b2, sizeof(b2));
-		return fail(err, errlen, "peer chose %s, which is not one of "
+		return ike_errf(err, errlen, "peer chose %s, which is not one of "
 		    "ours: %s", nt ? a : "nothing", b2), IKE_INIT_FAIL;
 	}
 	if ((pl = ike_msg_find(m, IKE_PLD_KE, 0)) == NULL ||
 	    ike_pld_ke(pl, &ke, err, errlen) != 0)
-		return fail(err, errlen, "no KE payload"), IKE_INIT_DROP;
+		return ike_errf(err, errlen, "no KE payload"), IKE_INIT_DROP;
 	if (ke.group != sa->group || pick.xf[IKE_XF_KE][0].id != sa->group)
-		return fail(err, errlen, "peer's KE is group %u, we sent %u",
+		return ike_errf(err, errlen, "peer's KE is group %u, we sent %u",
 		    ke.group, sa->group), IKE_INIT_FAIL;
 	if ((pl = ike_msg_find(m, IKE_PLD_NONCE, 0)) == NULL ||
 	    ike_pld_nonce(pl, &nonce, &nlen, err, errlen) != 0)
 		return IKE_INIT_DROP;
 	if (m->raw_len > sizeof(sa->init_resp))
-		return fail(err, errlen, "response too long"), IKE_INIT_DROP;
+		return ike_errf(err, errlen, "response too long"), IKE_INIT_DROP;
 
 	sa->spi_r = m->hdr.spi_r;
 	sa->chosen = pick;
@@ -433,15 +420,15 @@ ike_init_request_in(struct ike_sa *sa, const struct ike_msg *m,
 	if (m->hdr.exchange != IKE_SA_INIT || (m->hdr.flags &
 	    IKE_FLAG_RESPONSE) || !(m->hdr.flags & IKE_FLAG_INITIATOR) ||
 	    m->hdr.msgid != 0 || m->hdr.spi_r != 0 || m->hdr.spi_i == 0)
-		return fail(err, errlen, "not an IKE_SA_INIT request"),
+		return ike_errf(err, errlen, "not an IKE_SA_INIT request"),
 		    IKE_INIT_DROP;
 	if ((pl = ike_msg_find(m, IKE_PLD_NONCE, 0)) == NULL ||
 	    ike_pld_nonce(pl, &nonce, &nlen, err, errlen) != 0)
-		return fail(err, errlen, "IKE_SA_INIT request without a good "
+		return ike_errf(err, errlen, "IKE_SA_INIT request without a good "
 		    "nonce"), IKE_INIT_DROP;
 	if ((pl = ike_msg_find(m, IKE_PLD_KE, 0)) == NULL ||
 	    ike_pld_ke(pl, &ke, err, errlen) != 0)
-		return fail(err, errlen, "IKE_SA_INIT request without a KE "
+		return ike_errf(err, errlen, "IKE_SA_INIT request without a KE "
 		    "payload"), IKE_INIT_DROP;
 	if (their_proposals(m, theirs, &nt, err, errlen) != 0)
 		return IKE_INIT_DROP;
@@ -457,7 +444,7 @@ ike_init_request_in(struct ike_sa *sa, const struct ike_msg *m,
 		if (pl == NULL || ike_pld_notify(pl, &no, NULL, 0) != 0 ||
 		    no.len != sizeof(want) ||
 		    CRYPTO_memcmp(no.data, want, sizeof(want)) != 0) {
-			fail(err, errlen, "%s: asking the peer for a cookie",
+			ike_errf(err, errlen, "%s: asking the peer for a cookie",
 			    pl ? "a stale or wrong COOKIE" : "no COOKIE");
 			return answer(m, N_COOKIE, want, sizeof(want), buf, cap,
 			    len);
@@ -465,7 +452,7 @@ ike_init_request_in(struct ike_sa *sa, const struct ike_msg *m,
 	}
 	if (ike_xform_select(ours, n, theirs, nt, 0, &sa->chosen, &idx) != 0) {
 		ike_xform_mismatch(ours, n, theirs, nt, a, sizeof(a));
-		fail(err, errlen, "no acceptable IKE proposal: %s", a);
+		ike_errf(err, errlen, "no acceptable IKE proposal: %s", a);
 		return answer(m, N_NO_PROPOSAL_CHOSEN, NULL, 0, buf, cap, len);
 	}
 	if (ke.group != sa->chosen.xf[IKE_XF_KE][0].id) {
@@ -475,7 +462,7 @@ ike_init_request_in(struct ike_sa *sa, const struct ike_msg *m,
 		/* The group we would take must be one they proposed, which
 		 * select() made sure of; tell them which (RFC 7296 1.3). */
 		ike_set16(g, want_g);
-		fail(err, errlen, "peer's KE is %s, we take %s of what it "
+		ike_errf(err, errlen, "peer's KE is %s, we take %s of what it "
 		    "proposed: INVALID_KE_PAYLOAD", ike_xform_name(IKE_XF_KE,
 		    ke.group) ? ike_xform_name(IKE_XF_KE, ke.group) : "unknown",
 		    ike_xform_name(IKE_XF_KE, want_g));
@@ -487,7 +474,7 @@ ike_init_request_in(struct ike_sa *sa, const struct ike_msg *m,
 	memcpy(sa->ni, nonce, nlen);
 	sa->ni_len = nlen;
 	if (m->raw_len > sizeof(sa->init_req))
-		return fail(err, errlen, "request too long"), IKE_INIT_DROP;
+		return ike_errf(err, errlen, "request too long"), IKE_INIT_DROP;
 	memcpy(sa->init_req, m->raw, m->raw_len);
 	sa->init_req_len = m->raw_len;
 	if (ike_random_spi(&sa->spi_r, err, errlen) != 0 ||
@@ -505,13 +492,13 @@ ike_init_request_in(struct ike_sa *sa, const struct ike_msg *m,
 	ike_buf_hdr(&b, &h);
 	ike_put_sa(&b, &sa->chosen, 1, NULL, 0);
 	if (put_ke(&b, sa) != 0)
-		return fail(err, errlen, "KE: no public value"), IKE_INIT_DROP;
+		return ike_errf(err, errlen, "KE: no public value"), IKE_INIT_DROP;
 	ike_buf_begin(&b, IKE_PLD_NONCE, 0);
 	ike_buf_put(&b, sa->nr, sa->nr_len);
 	ike_buf_end(&b);
 	put_natd(&b, sa, sa->spi_r);
 	if (ike_buf_finish(&b) != 0 || b.len > sizeof(sa->init_resp))
-		return fail(err, errlen, "response too long"), IKE_INIT_DROP;
+		return ike_errf(err, errlen, "response too long"), IKE_INIT_DROP;
 	if (derive(sa, ke.data, ke.len, err, errlen) != 0)
 		return IKE_INIT_DROP;
 	memcpy(sa->init_resp, buf, b.len);

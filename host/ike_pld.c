@@ -6,22 +6,10 @@
 #include "ike_pld.h"
 
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-static int
-bad(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#include "ike_err.h"
 
 /* ---- SA ------------------------------------------------------------ */
 
@@ -70,10 +58,10 @@ one_proposal(const uint8_t *p, size_t len, struct ike_sa_prop *sp, char *err,
 	sp->p.protocol = p[5];
 	sp->spi_len = p[6];
 	if (sp->spi_len != 0 && sp->spi_len != 4 && sp->spi_len != 8)
-		return bad(err, errlen, "SA: proposal %u: SPI size %u (0, 4 "
+		return ike_errf(err, errlen, "SA: proposal %u: SPI size %u (0, 4 "
 		    "or 8)", p[4], sp->spi_len);
 	if (len < (size_t)PROP_HDR + sp->spi_len)
-		return bad(err, errlen, "SA: proposal %u: its SPI does not "
+		return ike_errf(err, errlen, "SA: proposal %u: its SPI does not "
 		    "fit", p[4]);
 	memcpy(sp->spi, p + PROP_HDR, sp->spi_len);
 	off = PROP_HDR + sp->spi_len;
@@ -84,15 +72,15 @@ one_proposal(const uint8_t *p, size_t len, struct ike_sa_prop *sp, char *err,
 		int rc;
 
 		if (len - off < XFORM_HDR)
-			return bad(err, errlen, "SA: proposal %u: transform %zu "
+			return ike_errf(err, errlen, "SA: proposal %u: transform %zu "
 			    "of %u does not fit", sp->p.number, i + 1, nxf);
 		xlen = ike_get16(p + off + 2);
 		if (xlen < XFORM_HDR || xlen > len - off)
-			return bad(err, errlen, "SA: proposal %u: transform %zu "
+			return ike_errf(err, errlen, "SA: proposal %u: transform %zu "
 			    "length %zu, %zu bytes left", sp->p.number, i + 1,
 			    xlen, len - off);
 		if (p[off] != (i + 1 == nxf ? IKE_XFORM_LAST : IKE_XFORM_MORE))
-			return bad(err, errlen, "SA: proposal %u: transform %zu "
+			return ike_errf(err, errlen, "SA: proposal %u: transform %zu "
 			    "of %u says %s", sp->p.number, i + 1, nxf,
 			    p[off] == IKE_XFORM_LAST ? "it is the last" :
 			    "more follow");
@@ -100,7 +88,7 @@ one_proposal(const uint8_t *p, size_t len, struct ike_sa_prop *sp, char *err,
 		id = ike_get16(p + off + 6);
 		rc = xform_attrs(p + off + XFORM_HDR, xlen - XFORM_HDR, &keylen);
 		if (rc == -2)
-			return bad(err, errlen, "SA: proposal %u: transform %zu: "
+			return ike_errf(err, errlen, "SA: proposal %u: transform %zu: "
 			    "malformed attributes", sp->p.number, i + 1);
 		off += xlen;
 		if (type == 0 || type >= IKE_XF_NTYPES) {
@@ -117,7 +105,7 @@ one_proposal(const uint8_t *p, size_t len, struct ike_sa_prop *sp, char *err,
 		sp->p.xf[type][sp->p.n[type]++].keylen = keylen;
 	}
 	if (off != len)
-		return bad(err, errlen, "SA: proposal %u: %zu bytes after its "
+		return ike_errf(err, errlen, "SA: proposal %u: %zu bytes after its "
 		    "%u transforms", sp->p.number, len - off, nxf);
 	return 0;
 }
@@ -132,23 +120,23 @@ ike_pld_sa(const struct ike_pld *pl, struct ike_sa_prop *out, size_t max,
 
 	*n = 0;
 	if (len == 0)
-		return bad(err, errlen, "SA: no proposals");
+		return ike_errf(err, errlen, "SA: no proposals");
 	while (off < len && !last) {
 		size_t plen;
 
 		if (len - off < PROP_HDR)
-			return bad(err, errlen, "SA: proposal %zu does not fit",
+			return ike_errf(err, errlen, "SA: proposal %zu does not fit",
 			    *n + 1);
 		plen = ike_get16(p + off + 2);
 		if (plen < PROP_HDR || plen > len - off)
-			return bad(err, errlen, "SA: proposal %zu: length %zu, "
+			return ike_errf(err, errlen, "SA: proposal %zu: length %zu, "
 			    "%zu bytes left", *n + 1, plen, len - off);
 		if (p[off] != IKE_PROP_LAST && p[off] != IKE_PROP_MORE)
-			return bad(err, errlen, "SA: proposal %zu: last "
+			return ike_errf(err, errlen, "SA: proposal %zu: last "
 			    "substructure %u (0 or 2)", *n + 1, p[off]);
 		last = p[off] == IKE_PROP_LAST;
 		if (*n == max)
-			return bad(err, errlen, "SA: more than %zu proposals",
+			return ike_errf(err, errlen, "SA: more than %zu proposals",
 			    max);
 		if (one_proposal(p + off, plen, &out[*n], err, errlen) != 0)
 			return -1;
@@ -156,13 +144,13 @@ ike_pld_sa(const struct ike_pld *pl, struct ike_sa_prop *out, size_t max,
 		 * 1 in a request, but a response's one proposal keeps the
 		 * number it had there. */
 		if (*n > 0 && out[*n].p.number != out[*n - 1].p.number + 1)
-			return bad(err, errlen, "SA: proposal number %u after "
+			return ike_errf(err, errlen, "SA: proposal number %u after "
 			    "%u", out[*n].p.number, out[*n - 1].p.number);
 		(*n)++;
 		off += plen;
 	}
 	if (off != len || !last)
-		return bad(err, errlen, "SA: %s after proposal %zu",
+		return ike_errf(err, errlen, "SA: %s after proposal %zu",
 		    last ? "bytes" : "no last proposal", *n);
 	return 0;
 }
@@ -220,7 +208,7 @@ ike_pld_ke(const struct ike_pld *pl, struct ike_ke *ke, char *err,
     size_t errlen)
 {
 	if (pl->len < 4)
-		return bad(err, errlen, "KE: %zu bytes, shorter than its header",
+		return ike_errf(err, errlen, "KE: %zu bytes, shorter than its header",
 		    pl->len);
 	ke->group = ike_get16(pl->body);
 	ke->data = pl->body + 4;
@@ -244,7 +232,7 @@ ike_pld_nonce(const struct ike_pld *pl, const uint8_t **data, size_t *len,
     char *err, size_t errlen)
 {
 	if (pl->len < IKE_NONCE_MIN || pl->len > IKE_NONCE_MAX)
-		return bad(err, errlen, "nonce of %zu bytes (16 .. 256)",
+		return ike_errf(err, errlen, "nonce of %zu bytes (16 .. 256)",
 		    pl->len);
 	*data = pl->body;
 	*len = pl->len;
@@ -256,7 +244,7 @@ ike_pld_id(const struct ike_pld *pl, struct ike_id *id, char *err,
     size_t errlen)
 {
 	if (pl->len < 5)
-		return bad(err, errlen, "%s: %zu bytes, too short for an ID",
+		return ike_errf(err, errlen, "%s: %zu bytes, too short for an ID",
 		    ike_payload_name(pl->type), pl->len);
 	id->type = pl->body[0];
 	id->data = pl->body + 4;
@@ -265,7 +253,7 @@ ike_pld_id(const struct ike_pld *pl, struct ike_id *id, char *err,
 	id->body_len = pl->len;
 	if ((id->type == IKE_ID_IPV4_ADDR && id->len != 4) ||
 	    (id->type == IKE_ID_IPV6_ADDR && id->len != 16))
-		return bad(err, errlen, "%s: an %s address of %zu bytes",
+		return ike_errf(err, errlen, "%s: an %s address of %zu bytes",
 		    ike_payload_name(pl->type), id->type == IKE_ID_IPV4_ADDR ?
 		    "IPv4" : "IPv6", id->len);
 	return 0;
@@ -286,7 +274,7 @@ ike_pld_auth(const struct ike_pld *pl, struct ike_auth *a, char *err,
     size_t errlen)
 {
 	if (pl->len < 5)
-		return bad(err, errlen, "AUTH: %zu bytes, too short", pl->len);
+		return ike_errf(err, errlen, "AUTH: %zu bytes, too short", pl->len);
 	a->method = pl->body[0];
 	a->data = pl->body + 4;
 	a->len = pl->len - 4;
@@ -308,7 +296,7 @@ ike_pld_cert(const struct ike_pld *pl, struct ike_cert *c, char *err,
     size_t errlen)
 {
 	if (pl->len < 1)
-		return bad(err, errlen, "%s: empty", ike_payload_name(pl->type));
+		return ike_errf(err, errlen, "%s: empty", ike_payload_name(pl->type));
 	c->encoding = pl->body[0];
 	c->data = pl->body + 1;
 	c->len = pl->len - 1;
@@ -332,13 +320,13 @@ ike_pld_notify(const struct ike_pld *pl, struct ike_notify *n, char *err,
     size_t errlen)
 {
 	if (pl->len < 4)
-		return bad(err, errlen, "N: %zu bytes, shorter than its header",
+		return ike_errf(err, errlen, "N: %zu bytes, shorter than its header",
 		    pl->len);
 	n->protocol = pl->body[0];
 	n->spi_len = pl->body[1];
 	n->type = ike_get16(pl->body + 2);
 	if (n->spi_len > pl->len - 4)
-		return bad(err, errlen, "N(%u): SPI size %zu, %zu bytes left",
+		return ike_errf(err, errlen, "N(%u): SPI size %zu, %zu bytes left",
 		    n->type, n->spi_len, pl->len - 4);
 	n->spi = pl->body + 4;
 	n->data = pl->body + 4 + n->spi_len;
@@ -364,7 +352,7 @@ ike_pld_delete(const struct ike_pld *pl, struct ike_delete *d, char *err,
     size_t errlen)
 {
 	if (pl->len < 4)
-		return bad(err, errlen, "D: %zu bytes, shorter than its header",
+		return ike_errf(err, errlen, "D: %zu bytes, shorter than its header",
 		    pl->len);
 	d->protocol = pl->body[0];
 	d->spi_len = pl->body[1];
@@ -372,14 +360,14 @@ ike_pld_delete(const struct ike_pld *pl, struct ike_delete *d, char *err,
 	d->spis = pl->body + 4;
 	if (d->protocol == IKE_PROTO_IKE) {
 		if (d->spi_len != 0 || d->count != 0 || pl->len != 4)
-			return bad(err, errlen, "D: an IKE SA delete with SPIs "
+			return ike_errf(err, errlen, "D: an IKE SA delete with SPIs "
 			    "(size %u, %u of them)", d->spi_len, d->count);
 	} else if (d->protocol == IKE_PROTO_ESP) {
 		if (d->spi_len != 4 || (size_t)d->count * 4 != pl->len - 4)
-			return bad(err, errlen, "D: ESP, %u SPIs of %u bytes in "
+			return ike_errf(err, errlen, "D: ESP, %u SPIs of %u bytes in "
 			    "%zu bytes", d->count, d->spi_len, pl->len - 4);
 	} else {
-		return bad(err, errlen, "D: protocol %u (IKE 1 or ESP 3)",
+		return ike_errf(err, errlen, "D: protocol %u (IKE 1 or ESP 3)",
 		    d->protocol);
 	}
 	return 0;
@@ -412,20 +400,20 @@ ike_pld_ts(const struct ike_pld *pl, struct ike_ts *ts, size_t max,
 
 	*n = 0;
 	if (pl->len < 4)
-		return bad(err, errlen, "%s: %zu bytes, shorter than its header",
+		return ike_errf(err, errlen, "%s: %zu bytes, shorter than its header",
 		    name, pl->len);
 	count = pl->body[0];
 	if (count == 0)
-		return bad(err, errlen, "%s: no traffic selectors", name);
+		return ike_errf(err, errlen, "%s: no traffic selectors", name);
 	if (count > max)
-		return bad(err, errlen, "%s: %zu traffic selectors, nicsec "
+		return ike_errf(err, errlen, "%s: %zu traffic selectors, nicsec "
 		    "takes up to %zu", name, count, max);
 	for (i = 0; i < count; i++) {
 		const uint8_t *p = pl->body + off;
 		struct ike_ts *t = &ts[i];
 
 		if (pl->len - off < 8)
-			return bad(err, errlen, "%s: selector %zu does not fit",
+			return ike_errf(err, errlen, "%s: selector %zu does not fit",
 			    name, i + 1);
 		memset(t, 0, sizeof(*t));
 		t->type = p[0];
@@ -436,10 +424,10 @@ ike_pld_ts(const struct ike_pld *pl, struct ike_ts *ts, size_t max,
 		else if (t->type == IKE_TS_IPV6_RANGE)
 			alen = 16;
 		else
-			return bad(err, errlen, "%s: selector %zu of type %u "
+			return ike_errf(err, errlen, "%s: selector %zu of type %u "
 			    "(7 IPv4, 8 IPv6)", name, i + 1, t->type);
 		if (tlen != 8 + 2 * alen || tlen > pl->len - off)
-			return bad(err, errlen, "%s: selector %zu: length %zu",
+			return ike_errf(err, errlen, "%s: selector %zu: length %zu",
 			    name, i + 1, tlen);
 		t->sport = ike_get16(p + 4);
 		t->eport = ike_get16(p + 6);
@@ -448,7 +436,7 @@ ike_pld_ts(const struct ike_pld *pl, struct ike_ts *ts, size_t max,
 		off += tlen;
 	}
 	if (off != pl->len)
-		return bad(err, errlen, "%s: %zu bytes after %zu selectors", name,
+		return ike_errf(err, errlen, "%s: %zu bytes after %zu selectors", name,
 		    pl->len - off, count);
 	*n = count;
 	return 0;
