@@ -411,3 +411,45 @@ auth_failed:
 		return IKE_AUTH_DROP;
 	return IKE_AUTH_FAIL;
 }
+
+int
+ike_auth_peek_id(const struct ike_sa *sa, const uint8_t *raw, size_t len,
+    uint8_t *id_type, uint8_t *idbuf, size_t cap, size_t *id_len, char *err,
+    size_t errlen)
+{
+	static uint8_t plain[IKE_MSG_MAX];
+	const struct ike_pld *pl;
+	struct ike_msg m;
+	struct ike_id id;
+	size_t plen;
+	int rc = -1;
+
+	if (ike_msg_parse(raw, len, &m, err, errlen) != IKE_OK)
+		return -1;
+	if (m.hdr.exchange != IKE_AUTH || (m.hdr.flags & IKE_FLAG_RESPONSE) ||
+	    m.hdr.spi_i != sa->spi_i || m.hdr.spi_r != sa->spi_r ||
+	    m.sk_off == 0)
+		return ike_errf(err, errlen, "not an IKE_AUTH request for this IKE "
+		    "SA");
+	if (ike_sk_open(&sa->sk_in, raw, len, m.sk_off, plain, sizeof(plain),
+	    &plen, err, errlen) != 0)
+		return -1;
+	if (ike_msg_parse_inner(&m, plain, plen, err, errlen) != IKE_OK)
+		goto out;
+	if ((pl = ike_msg_find(&m, IKE_PLD_IDI, 0)) == NULL ||
+	    ike_pld_id(pl, &id, err, errlen) != 0) {
+		ike_errf(err, errlen, "IKE_AUTH request without IDi");
+		goto out;
+	}
+	if (id.len > cap) {
+		ike_errf(err, errlen, "IDi of %zu bytes is too long", id.len);
+		goto out;
+	}
+	*id_type = id.type;
+	memcpy(idbuf, id.data, id.len);
+	*id_len = id.len;
+	rc = 0;
+out:
+	OPENSSL_cleanse(plain, plen);
+	return rc;
+}

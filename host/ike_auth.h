@@ -84,4 +84,14 @@ enum ike_auth_result ike_auth_request_in(struct ike_sa *sa,
     struct ike_child *out, uint8_t *resp, size_t cap, size_t *resp_len,
     char *err, size_t errlen);
 
+/*
+ * Responder: the initiator's IDi from an IKE_AUTH request, without
+ * changing sa, so that the daemon can pick the connection it is for
+ * before ike_auth_request_in().  0, or -1 with err when the request is
+ * not one for sa or does not decrypt.
+ */
+int ike_auth_peek_id(const struct ike_sa *sa, const uint8_t *raw,
+    size_t len, uint8_t *id_type, uint8_t *id, size_t cap, size_t *id_len,
+    char *err, size_t errlen);
+
 #endif /* NICSEC_IKE_AUTH_H */
