@@ -113,6 +113,10 @@ put_natd(struct ike_buf *b, const struct ike_sa *sa, uint64_t spi_r)
 	 * a NAT, which costs only the move to port 4500. */
 	if (ike_natd_hash(sa->spi_i, spi_r, &sa->local, h) != 0)
 		memset(h, 0, sizeof(h));
+	/* encap = yes: a source hash that can't match, so that the peer
+	 * sees a NAT and encapsulates ESP in UDP, as strongSwan does. */
+	if (sa->fake_natd)
+		h[0] ^= 0xff;
 	ike_put_notify(b, 0, N_NAT_DETECTION_SOURCE_IP, NULL, 0, h, 20);
 	if (ike_natd_hash(sa->spi_i, spi_r, &sa->remote, h) != 0)
 		memset(h, 0, sizeof(h));

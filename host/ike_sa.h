@@ -52,6 +52,8 @@ struct ike_sa {
 	/* NAT detection (RFC 7296 2.23): 1 when the hash of our address or
 	 * the peer's did not match what the other side saw. */
 	int		 nat_local, nat_remote;
+	int		 fake_natd;	/* encap = yes: make the peer see a
+					 * NAT (our source hash is wrong) */
 
 	/* Message IDs (RFC 7296 2.2): the next request we send, and the
 	 * next request we expect from the peer. */
