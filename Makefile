@@ -278,10 +278,16 @@ HOST_INIT_SRCS = host/ike_init.c host/ike_sa.c $(HOST_IKE_SRCS) host/ike_crypto.
 $(BUILD)/unit/test_ike_init: $(HOST_INIT_SRCS) $(HOST_IKE_HDRS) host/ike_init.h host/ike_sa.h host/ike_crypto.h
 $(BUILD)/unit/test_ike_init: UNIT_LIBS = -Ihost $(HOST_INIT_SRCS)
 # IKE_AUTH, both ends in one process (host/ike_auth.c, host/ike_ts.c)
-HOST_AUTH_SRCS = host/ike_auth.c host/ike_ts.c $(HOST_INIT_SRCS)
-HOST_AUTH_HDRS = $(HOST_IKE_HDRS) host/ike_init.h host/ike_auth.h host/ike_ts.h host/ike_sa.h host/ike_crypto.h
+HOST_AUTH_SRCS = host/ike_auth.c host/ike_cert.c host/ike_ts.c $(HOST_INIT_SRCS)
+HOST_AUTH_HDRS = $(HOST_IKE_HDRS) host/ike_init.h host/ike_auth.h host/ike_cert.h host/ike_ts.h host/ike_sa.h \
+                 host/ike_crypto.h host/conf.h
 $(BUILD)/unit/test_ike_auth: $(HOST_AUTH_SRCS) $(HOST_AUTH_HDRS)
 $(BUILD)/unit/test_ike_auth: UNIT_LIBS = -Ihost $(HOST_AUTH_SRCS)
+# X.509 credentials and IKE_AUTH with certificates (host/ike_cert.c), the
+# keys made by the openssl command at test time; the config loader for
+# ike_cert_creds_load()
+$(BUILD)/unit/test_ike_cert: $(HOST_AUTH_SRCS) $(HOST_AUTH_HDRS) host/conf.c host/conf_tree.c host/conf_tree.h
+$(BUILD)/unit/test_ike_cert: UNIT_LIBS = -Ihost $(HOST_AUTH_SRCS) host/conf.c host/conf_tree.c
 # IKE_SA_INIT and IKE_AUTH against strongSwan over UDP (tests/ike/init_interop.sh)
 $(BUILD)/ike/init_probe: tests/ike/init_probe.c $(HOST_AUTH_SRCS) $(HOST_AUTH_HDRS)
 	@mkdir -p $(BUILD)/ike

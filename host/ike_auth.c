@@ -8,22 +8,103 @@
 
 #include <openssl/crypto.h>
 
+#include "ike_cert.h"
 #include "ike_err.h"
 #include "ike_msg.h"
 #include "ike_ts.h"
 
-#define PLAIN_MAX	8192
+/* The inner payloads we send: room for a CERT of IKE_CERT_DER_MAX. */
+#define PLAIN_MAX	(IKE_CERT_DER_MAX + 8192)
+/* The peer's CERT payloads we look at: its own and intermediates. */
+#define PEER_CERTS_MAX	8
 
-/* An ID as strongSwan writes it: the address, or the string. */
-static void
-id_str(uint8_t type, const uint8_t *d, size_t n, char *buf, size_t len)
+/* An ID as strongSwan writes it: the address, the string, the DN. */
+#define id_str	ike_cert_id_str
+
+/*
+ * After our ID payload: [CERT], [CERTREQ] (initiator: the responder asked
+ * in IKE_SA_INIT's response), then AUTH over octets: the signature with
+ * our certificate's key, or the PSK's MAC.
+ */
+static int
+put_auth(struct ike_buf *in, const struct ike_sa *sa,
+    const struct ike_auth_cfg *a, int certreq, const uint8_t *oct,
+    size_t olen, char *err, size_t errlen)
 {
-	if (type == IKE_ID_IPV4_ADDR && n == 4)
-		snprintf(buf, len, "%u.%u.%u.%u", d[0], d[1], d[2], d[3]);
-	else if (type == IKE_ID_FQDN || type == IKE_ID_RFC822_ADDR)
-		snprintf(buf, len, "%.*s", (int)n, (const char *)d);
-	else
-		snprintf(buf, len, "(ID type %u, %zu bytes)", type, n);
+	uint8_t sig[IKE_SIG_MAX], hashes[20 * 16], method;
+	const uint8_t *der;
+	size_t slen, dlen, hlen;
+
+	if (a->cert != NULL) {
+		if (ike_creds_cert_der(a->cert, &der, &dlen) != 0)
+			return ike_errf(err, errlen, "no certificate of ours to "
+			    "send");
+		ike_put_cert(in, IKE_PLD_CERT, IKE_CERT_X509_SIG, der, dlen);
+	}
+	/* RFC 7296 3.7: the CAs we would take the peer's certificate
+	 * from; without one strongSwan does not send it */
+	if (certreq && a->trust != NULL && ike_creds_certreq(a->trust, hashes,
+	    sizeof(hashes), &hlen) == 0 && hlen > 0)
+		ike_put_cert(in, IKE_PLD_CERTREQ, IKE_CERT_X509_SIG, hashes,
+		    hlen);
+	if (a->cert == NULL) {
+		if (ike_auth_psk(sa->suite.prf, a->psk, a->psk_len, oct, olen,
+		    sig) != 0)
+			return ike_errf(err, errlen, "computing AUTH failed");
+		ike_put_auth(in, IKE_AUTH_PSK, sig, ike_prf_len(sa->suite.prf));
+		OPENSSL_cleanse(sig, sizeof(sig));
+		return 0;
+	}
+	if (ike_cert_sign(a->cert, sa->peer_hashes, oct, olen, &method, sig,
+	    sizeof(sig), &slen, err, errlen) != 0)
+		return -1;
+	ike_put_auth(in, method, sig, slen);
+	return 0;
+}
+
+/*
+ * The peer's AUTH au over octets, as a says it must be: the PSK's MAC, or
+ * a signature by a certificate that a->trust vouches for and whose
+ * identities hold the peer's ID.  0, or -1 with why in err.
+ */
+static int
+check_auth(const struct ike_msg *m, const struct ike_id *id,
+    const struct ike_auth *au, const struct ike_auth_cfg *a,
+    const uint8_t *oct, size_t olen, uint16_t prf, const char *psk_diff,
+    char *err, size_t errlen)
+{
+	struct ike_cert certs[PEER_CERTS_MAX];
+	const struct ike_pld *pl;
+	char got[256];
+	size_t n = 0;
+	X509 *x;
+	int rc;
+
+	id_str(id->type, id->data, id->len, got, sizeof(got));
+	if (a->trust == NULL) {
+		if (au->method != IKE_AUTH_PSK)
+			return ike_errf(err, errlen, "peer %s authenticates with "
+			    "method %u, we expect a PSK (2)", got, au->method);
+		if (ike_auth_psk_verify(prf, a->psk, a->psk_len, oct, olen,
+		    au->data, au->len) != 0)
+			return ike_errf(err, errlen, "peer %s's AUTH does not "
+			    "verify with our PSK%s", got, psk_diff);
+		return 0;
+	}
+	if (au->method == IKE_AUTH_PSK)
+		return ike_errf(err, errlen, "peer %s authenticates with a PSK, "
+		    "we expect a certificate", got);
+	for (int i = 0; n < PEER_CERTS_MAX &&
+	    (pl = ike_msg_find(m, IKE_PLD_CERT, i)) != NULL; i++)
+		if (ike_pld_cert(pl, &certs[n], NULL, 0) == 0)
+			n++;
+	if (ike_cert_peer(a->trust, certs, n, id->type, id->data, id->len, &x,
+	    err, errlen) != 0)
+		return -1;
+	rc = ike_cert_verify(x, au->method, au->data, au->len, oct, olen, err,
+	    errlen);
+	X509_free(x);
+	return rc;
 }
 
 int
@@ -31,8 +112,8 @@ ike_auth_request(struct ike_sa *sa, const struct ike_auth_cfg *a,
     const struct ike_child_req *c, uint8_t *buf, size_t cap, size_t *len,
     char *err, size_t errlen)
 {
-	uint8_t plain[PLAIN_MAX], oct[IKE_INIT_MSG_MAX + IKE_NONCE_MAX +
-	    IKE_PRF_MAX], mac[IKE_PRF_MAX], spi[4];
+	static uint8_t plain[PLAIN_MAX];
+	uint8_t oct[IKE_INIT_MSG_MAX + IKE_NONCE_MAX + IKE_PRF_MAX], spi[4];
 	struct ike_buf in, out;
 	struct ike_hdr h = { 0 };
 	size_t id_off, olen, sk_off;
@@ -46,11 +127,10 @@ ike_auth_request(struct ike_sa *sa, const struct ike_auth_cfg *a,
 	/* AUTH covers the ID payload's body as sent (RFC 7296 2.15). */
 	if (in.overflow || ike_auth_octets(prf, &sa->keys.pi, sa->init_req,
 	    sa->init_req_len, sa->nr, sa->nr_len, plain + id_off + 4,
-	    in.len - id_off - 4, oct, sizeof(oct), &olen) != 0 ||
-	    ike_auth_psk(prf, a->psk, a->psk_len, oct, olen, mac) != 0)
+	    in.len - id_off - 4, oct, sizeof(oct), &olen) != 0)
 		return ike_errf(err, errlen, "IKE_AUTH: computing AUTH failed");
-	ike_put_auth(&in, IKE_AUTH_PSK, mac, ike_prf_len(prf));
-	OPENSSL_cleanse(mac, sizeof(mac));
+	if (put_auth(&in, sa, a, 1, oct, olen, err, errlen) != 0)
+		return -1;
 	ike_set32(spi, c->spi_in);
 	ike_put_sa(&in, c->esp, c->nesp, spi, 4);
 	ike_put_ts(&in, IKE_PLD_TSI, c->tsi, c->ntsi);
@@ -187,7 +267,8 @@ ike_auth_response_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	if (ike_msg_notify(&m, N_AUTHENTICATION_FAILED) != NULL) {
 		sa->state = IKE_S_DEAD;
 		return ike_errf(err, errlen, "peer refused our authentication "
-		    "(AUTHENTICATION_FAILED): our ID or PSK is not what it "
+		    "(AUTHENTICATION_FAILED): our ID or %s is not what it "
+		    "%s", a->cert ? "certificate" : "PSK", a->cert ? "trusts" :
 		    "has"), IKE_AUTH_FAIL;
 	}
 	if ((pl = ike_msg_find(&m, IKE_PLD_IDR, 0)) == NULL ||
@@ -208,20 +289,17 @@ ike_auth_response_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 		return ike_errf(err, errlen, "peer ID %s is not the one we expect, "
 		    "%s", got, want), IKE_AUTH_FAIL;
 	}
-	if (au.method != IKE_AUTH_PSK ||
-	    ike_auth_octets(sa->suite.prf, &sa->keys.pr, sa->init_resp,
+	if (ike_auth_octets(sa->suite.prf, &sa->keys.pr, sa->init_resp,
 	    sa->init_resp_len, sa->ni, sa->ni_len, id.body, id.body_len, oct,
-	    sizeof(oct), &olen) != 0 ||
-	    ike_auth_psk_verify(sa->suite.prf, a->psk, a->psk_len, oct, olen,
-	    au.data, au.len) != 0) {
-		id_str(id.type, id.data, id.len, got, sizeof(got));
+	    sizeof(oct), &olen) != 0) {
 		sa->state = IKE_S_DEAD;
-		if (au.method != IKE_AUTH_PSK)
-			return ike_errf(err, errlen, "peer %s authenticates with "
-			    "method %u, we expect a PSK (2)", got, au.method),
-			    IKE_AUTH_FAIL;
-		return ike_errf(err, errlen, "peer %s's AUTH does not verify with "
-		    "our PSK", got), IKE_AUTH_FAIL;
+		return ike_errf(err, errlen, "IKE_AUTH: computing the peer's "
+		    "AUTH octets failed"), IKE_AUTH_FAIL;
+	}
+	if (check_auth(&m, &id, &au, a, oct, olen, sa->suite.prf, "", err,
+	    errlen) != 0) {
+		sa->state = IKE_S_DEAD;
+		return IKE_AUTH_FAIL;
 	}
 	sa->state = IKE_S_ESTABLISHED;
 	return child_in(sa, &m, c, ch, err, errlen);
@@ -261,7 +339,7 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 {
 	static uint8_t plain[IKE_MSG_MAX], inner[PLAIN_MAX];
 	uint8_t oct[IKE_INIT_MSG_MAX + IKE_NONCE_MAX + IKE_PRF_MAX];
-	uint8_t mac[IKE_PRF_MAX], spi[4];
+	uint8_t spi[4];
 	struct ike_sa_prop sp[IKE_PROPOSALS_MAX];
 	struct ike_proposal theirs[IKE_PROPOSALS_MAX];
 	struct ike_ts tsi[IKE_TS_MAX], tsr[IKE_TS_MAX];
@@ -306,19 +384,15 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 		    "%s", got, want);
 		goto auth_failed;
 	}
-	if (au.method != IKE_AUTH_PSK) {
-		ike_errf(err, errlen, "peer %s authenticates with method %u, we "
-		    "expect a PSK (2)", got, au.method);
-		goto auth_failed;
-	}
 	if (ike_auth_octets(prf, &sa->keys.pi, sa->init_req, sa->init_req_len,
 	    sa->nr, sa->nr_len, id.body, id.body_len, oct, sizeof(oct),
-	    &olen) != 0 || ike_auth_psk_verify(prf, cfg->auth.psk,
-	    cfg->auth.psk_len, oct, olen, au.data, au.len) != 0) {
-		ike_errf(err, errlen, "peer %s's AUTH does not verify with our PSK "
-		    "(the two PSKs differ)", got);
+	    &olen) != 0) {
+		ike_errf(err, errlen, "computing the peer's AUTH octets failed");
 		goto auth_failed;
 	}
+	if (check_auth(&m, &id, &au, &cfg->auth, oct, olen, prf,
+	    " (the two PSKs differ)", err, errlen) != 0)
+		goto auth_failed;
 	sa->state = IKE_S_ESTABLISHED;
 
 	/* Our IDr and AUTH, then the CHILD_SA or why not. */
@@ -327,13 +401,11 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	    cfg->auth.id_len);
 	if (in.overflow || ike_auth_octets(prf, &sa->keys.pr, sa->init_resp,
 	    sa->init_resp_len, sa->ni, sa->ni_len, inner + id_off + 4,
-	    in.len - id_off - 4, oct, sizeof(oct), &olen) != 0 ||
-	    ike_auth_psk(prf, cfg->auth.psk, cfg->auth.psk_len, oct, olen,
-	    mac) != 0)
+	    in.len - id_off - 4, oct, sizeof(oct), &olen) != 0)
 		return ike_errf(err, errlen, "computing our AUTH failed"),
 		    IKE_AUTH_DROP;
-	ike_put_auth(&in, IKE_AUTH_PSK, mac, ike_prf_len(prf));
-	OPENSSL_cleanse(mac, sizeof(mac));
+	if (put_auth(&in, sa, &cfg->auth, 0, oct, olen, err, errlen) != 0)
+		return IKE_AUTH_DROP;
 
 	if ((pl = ike_msg_find(&m, IKE_PLD_SA, 0)) == NULL ||
 	    ike_pld_sa(pl, sp, IKE_PROPOSALS_MAX, &n, err, errlen) != 0)

@@ -1,7 +1,8 @@
 /*
  * ike_auth.h - the IKE_AUTH exchange (RFC 7296 1.2, 2.15): identities, PSK
- * authentication, and the first CHILD_SA's proposal, SPIs, traffic
- * selectors and keys.  Both roles; no I/O.
+ * or certificate authentication (RFC 7427; ike_cert.h), and the first
+ * CHILD_SA's proposal, SPIs, traffic selectors and keys.  Both roles; no
+ * I/O.
  */
 #ifndef NICSEC_IKE_AUTH_H
 #define NICSEC_IKE_AUTH_H
@@ -13,7 +14,24 @@
 #include "ike_pld.h"
 #include "ike_sa.h"
 
-/* Who we are and how we prove it; whom we expect. */
+struct ike_creds;			/* ike_cert.h */
+
+/*
+ * Who we are and how we prove it; whom we expect and how it must prove
+ * itself.  Each side is a PSK or a certificate, independently:
+ *  - cert NULL: our AUTH is the PSK's MAC; else it is a signature with
+ *    cert's private key (RFC 7427 method 14 when the peer sent
+ *    SIGNATURE_HASH_ALGORITHMS, else method 1, 9, 10 or 11), and we send
+ *    cert's certificate in a CERT payload;
+ *  - trust NULL: the peer's AUTH must be the PSK's MAC; else it must be a
+ *    signature by a certificate that trust's CAs (we send a CERTREQ for
+ *    them) or pinned certificates vouch for, and whose identities hold
+ *    the peer's ID.
+ * psk serves both PSK sides; it may be NULL when neither is one.  cert
+ * and trust may be the same set (ike_cert_creds_load() makes one for
+ * both rounds).  With a certificate, id is usually its subject DN
+ * (ike_cert_conf_id()).
+ */
 struct ike_auth_cfg {
 	uint8_t        id_type;		/* IKE_ID_* */
 	const uint8_t *id;
@@ -23,6 +41,8 @@ struct ike_auth_cfg {
 	uint8_t        peer_id_type;	/* 0: any */
 	const uint8_t *peer_id;
 	size_t         peer_id_len;
+	const struct ike_creds *cert;	/* ours to sign with; NULL: PSK */
+	const struct ike_creds *trust;	/* the peer's by; NULL: PSK */
 };
 
 /* The CHILD_SA we ask for. */
@@ -50,7 +70,8 @@ enum ike_auth_result {
 	IKE_AUTH_DROP,		/* not a valid response: ignore (err) */
 };
 
-/* Initiator: the request, SK { IDi AUTH SA TSi TSr }, message ID 1. */
+/* Initiator: the request, SK { IDi [CERT] [CERTREQ] AUTH SA TSi TSr },
+ * message ID 1. */
 int ike_auth_request(struct ike_sa *sa, const struct ike_auth_cfg *a,
     const struct ike_child_req *c, uint8_t *buf, size_t cap, size_t *len,
     char *err, size_t errlen);
@@ -63,7 +84,9 @@ enum ike_auth_result ike_auth_response_in(struct ike_sa *sa,
 
 /* A responder's side of one connection. */
 struct ike_auth_rcfg {
-	struct ike_auth_cfg auth;	/* our ID and PSK; the peer's ID */
+	struct ike_auth_cfg auth;	/* our ID and PSK or certificate;
+					 * the peer's ID and how it proves
+					 * it */
 	const struct ike_proposal *esp;
 	size_t         nesp;
 	struct ike_ts  local_ts[IKE_TS_MAX], remote_ts[IKE_TS_MAX];
@@ -72,11 +95,12 @@ struct ike_auth_rcfg {
 };
 
 /*
- * Responder: a request.  The response (SK { IDr AUTH SA TSi TSr }, or
+ * Responder: a request.  The response (SK { IDr [CERT] AUTH SA TSi TSr }, or
  * with the CHILD_SA's error notify instead, or AUTHENTICATION_FAILED
  * alone) is in resp for every result but DROP.  OK and CHILD_FAIL leave
  * sa ESTABLISHED; FAIL leaves it DEAD.  err: what the peer got wrong, with
  * both sides' values ("peer ID x matches no connection, expected y",
+ * "peer certificate 'CN=x' is not signed by a trusted CA (...)",
  * "TS_UNACCEPTABLE: peer proposed ... === ..., we allow ... === ...").
  */
 enum ike_auth_result ike_auth_request_in(struct ike_sa *sa,

@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "ike_cert.h"
 #include "ike_err.h"
 #include "ike_pld.h"
 
@@ -156,6 +157,38 @@ check_natd(struct ike_sa *sa, const struct ike_msg *m, uint64_t spi_r)
 	sa->nat_local = dst && !dst_ok;
 }
 
+/* RFC 7427 4: the hashes we verify signatures with, in both roles. */
+static void
+put_sig_hashes(struct ike_buf *b)
+{
+	static const uint8_t h[] = { 0, IKE_HASH_SHA2_256, 0,
+	    IKE_HASH_SHA2_384, 0, IKE_HASH_SHA2_512 };
+
+	ike_put_notify(b, 0, N_SIGNATURE_HASH_ALGORITHMS, NULL, 0, h,
+	    sizeof(h));
+}
+
+/* The hashes the peer's SIGNATURE_HASH_ALGORITHMS names, as bits; 0 for
+ * none (it signs the classic way, and so must we). */
+static unsigned
+peer_sig_hashes(const struct ike_msg *m)
+{
+	const struct ike_pld *pl = ike_msg_notify(m,
+	    N_SIGNATURE_HASH_ALGORITHMS);
+	struct ike_notify no;
+	unsigned bits = 0;
+
+	if (pl == NULL || ike_pld_notify(pl, &no, NULL, 0) != 0)
+		return 0;
+	for (size_t i = 0; i + 1 < no.len; i += 2) {
+		uint16_t h = ike_get16(no.data + i);
+
+		if (h < 32)
+			bits |= IKE_HASH_BIT(h);
+	}
+	return bits;
+}
+
 /* The peer's SA payload as proposals select() can take: the usable ones
  * for IKE, in their order. */
 static int
@@ -268,6 +301,7 @@ ike_init_request(struct ike_sa *sa, const struct ike_proposal *ours, size_t n,
 	ike_buf_put(&b, sa->ni, sa->ni_len);
 	ike_buf_end(&b);
 	put_natd(&b, sa, 0);
+	put_sig_hashes(&b);
 	if (ike_buf_finish(&b) != 0 || b.len > sizeof(sa->init_req))
 		return ike_errf(err, errlen, "IKE_SA_INIT request: too long");
 	memcpy(sa->init_req, buf, b.len);
@@ -377,6 +411,7 @@ ike_init_response_in(struct ike_sa *sa, const struct ike_msg *m,
 		return IKE_INIT_FAIL;
 	}
 	check_natd(sa, m, sa->spi_r);
+	sa->peer_hashes = peer_sig_hashes(m);
 	memcpy(sa->init_resp, m->raw, m->raw_len);
 	sa->init_resp_len = m->raw_len;
 	sa->state = IKE_S_INIT_DONE;
@@ -487,6 +522,7 @@ ike_init_request_in(struct ike_sa *sa, const struct ike_msg *m,
 		return IKE_INIT_DROP;
 	sa->nr_len = IKE_NONCE_LEN;
 	check_natd(sa, m, 0);
+	sa->peer_hashes = peer_sig_hashes(m);
 
 	h.spi_i = sa->spi_i;
 	h.spi_r = sa->spi_r;
@@ -501,6 +537,12 @@ ike_init_request_in(struct ike_sa *sa, const struct ike_msg *m,
 	ike_buf_put(&b, sa->nr, sa->nr_len);
 	ike_buf_end(&b);
 	put_natd(&b, sa, sa->spi_r);
+	/* RFC 7296 3.7: the CAs we trust, so the initiator sends its
+	 * certificate (strongSwan sends one only when asked) */
+	if (sa->certreq != NULL && sa->certreq_len > 0)
+		ike_put_cert(&b, IKE_PLD_CERTREQ, IKE_CERT_X509_SIG,
+		    sa->certreq, sa->certreq_len);
+	put_sig_hashes(&b);
 	if (ike_buf_finish(&b) != 0 || b.len > sizeof(sa->init_resp))
 		return ike_errf(err, errlen, "response too long"), IKE_INIT_DROP;
 	if (derive(sa, ke.data, ke.len, err, errlen) != 0)

@@ -38,8 +38,8 @@ enum ike_init_result {
 int ike_init_begin(struct ike_sa *sa, const struct ike_proposal *ours,
     size_t n, uint16_t group, char *err, size_t errlen);
 
-/* Initiator: the request, [N(COOKIE)] SA KE Ni N(NATD_S_IP) N(NATD_D_IP),
- * into buf (and sa->init_req). */
+/* Initiator: the request, [N(COOKIE)] SA KE Ni N(NATD_S_IP) N(NATD_D_IP)
+ * N(SIGNATURE_HASH_ALGORITHMS), into buf (and sa->init_req). */
 int ike_init_request(struct ike_sa *sa, const struct ike_proposal *ours,
     size_t n, uint8_t *buf, size_t cap, size_t *len, char *err,
     size_t errlen);
@@ -58,8 +58,10 @@ struct ike_cookie_cfg {
 };
 
 /*
- * Responder: a request, into a fresh sa (zeroed, local and remote set).
- * OK: sa holds the keys and the response is in buf (and sa->init_resp).
+ * Responder: a request, into a fresh sa (zeroed, local and remote set;
+ * sa->certreq too, to ask for the initiator's certificate).  OK: sa holds
+ * the keys and the response (SA KE Nr N(NATD_S_IP) N(NATD_D_IP)
+ * [CERTREQ] N(SIGNATURE_HASH_ALGORITHMS)) is in buf (and sa->init_resp).
  * ANSWER: buf holds an error response (COOKIE, INVALID_KE_PAYLOAD,
  * NO_PROPOSAL_CHOSEN) that keeps no state; err says what the peer got
  * wrong, with both sides' values.  DROP: nothing to send.

@@ -58,6 +58,19 @@ struct ike_sa {
 	/* Message IDs (RFC 7296 2.2): the next request we send, and the
 	 * next request we expect from the peer. */
 	uint32_t	 msgid_out, msgid_in;
+
+	/* RFC 7427 4: the hash algorithms the peer's
+	 * SIGNATURE_HASH_ALGORITHMS named, a bit (1 << n) for hash n
+	 * (IKE_HASH_* in ike_cert.h); 0 when it sent none, and so gets
+	 * the classic signature methods (1, 9, 10, 11) from us. */
+	unsigned	 peer_hashes;
+
+	/* Responder: a CERTREQ's data (the CAs' SHA-1 key hashes,
+	 * ike_creds_certreq()) for the IKE_SA_INIT response, set by the
+	 * caller before ike_init_request_in(); NULL for none.  Not
+	 * owned: it must outlive that call only. */
+	const uint8_t	*certreq;
+	size_t		 certreq_len;
 };
 
 /* Frees what the SA holds and wipes its keys; the struct itself is the
