@@ -283,6 +283,13 @@ HOST_AUTH_HDRS = $(HOST_IKE_HDRS) host/ike_init.h host/ike_auth.h host/ike_cert.
                  host/ike_crypto.h host/conf.h
 $(BUILD)/unit/test_ike_auth: $(HOST_AUTH_SRCS) $(HOST_AUTH_HDRS)
 $(BUILD)/unit/test_ike_auth: UNIT_LIBS = -Ihost $(HOST_AUTH_SRCS)
+# CREATE_CHILD_SA and INFORMATIONAL, both ends in one process after IKE_SA_INIT
+# and IKE_AUTH (host/ike_child.c, host/ike_info.c, host/ike_sk_msg.c)
+HOST_CHILD_SRCS = host/ike_child.c host/ike_info.c host/ike_sk_msg.c $(HOST_AUTH_SRCS)
+HOST_CHILD_HDRS = $(HOST_AUTH_HDRS) host/ike_child.h host/ike_info.h host/ike_sk_msg.h
+HOST_CHILD_TESTS = $(BUILD)/unit/test_ike_child $(BUILD)/unit/test_ike_info
+$(HOST_CHILD_TESTS): $(HOST_CHILD_SRCS) $(HOST_CHILD_HDRS) tests/unit/ike_pair.c tests/unit/ike_pair.h
+$(HOST_CHILD_TESTS): UNIT_LIBS = -Ihost $(HOST_CHILD_SRCS) tests/unit/ike_pair.c
 # X.509 credentials and IKE_AUTH with certificates (host/ike_cert.c), the
 # keys made by the openssl command at test time; the config loader for
 # ike_cert_creds_load()
