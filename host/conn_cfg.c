@@ -1,0 +1,227 @@
+/*
+ * conn_cfg.c - see conn_cfg.h.
+ */
+#include "conn_cfg.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ike_err.h"
+#include "ike_wire.h"
+
+static const uint8_t *
+ip_bytes(const struct sockaddr_storage *a, size_t *n)
+{
+	if (a->ss_family == AF_INET6) {
+		*n = 16;
+		return (const uint8_t *)&((const struct sockaddr_in6 *)a)->
+		    sin6_addr;
+	}
+	*n = 4;
+	return (const uint8_t *)&((const struct sockaddr_in *)a)->sin_addr;
+}
+
+/* 3: the one address; 2: in a range or subnet; 1: %any; 0: no. */
+static int
+addr_score(const struct conf_addr *a, size_t n,
+    const struct sockaddr_storage *addr)
+{
+	const uint8_t *p;
+	size_t len, i;
+	int best = 0;
+
+	if (n == 0)
+		return 1;
+	p = ip_bytes(addr, &len);
+	for (i = 0; i < n; i++) {
+		if (a[i].family == 0) {
+			best = best > 1 ? best : 1;
+			continue;
+		}
+		if (a[i].family != addr->ss_family ||
+		    memcmp(p, a[i].from, len) < 0 || memcmp(p, a[i].to, len) > 0)
+			continue;
+		if (a[i].host)
+			return 3;
+		best = 2;
+	}
+	return best;
+}
+
+int
+cfg_addr_match(const struct conf_addr *a, size_t n,
+    const struct sockaddr_storage *addr)
+{
+	return addr_score(a, n, addr) > 0;
+}
+
+size_t
+cfg_conns_for(const struct conf *cf, const struct sockaddr_storage *local,
+    const struct sockaddr_storage *remote, const struct conf_conn **out,
+    size_t max)
+{
+	int score[64];
+	size_t n = 0, i, j;
+
+	if (max > 64)
+		max = 64;
+	for (i = 0; i < cf->nconns && n < max; i++) {
+		const struct conf_conn *c = &cf->conns[i];
+		int l = addr_score(c->local_addrs, c->nlocal_addrs, local);
+		int r = addr_score(c->remote_addrs, c->nremote_addrs, remote);
+		int s = l * 4 + r;
+
+		if (l == 0 || r == 0)
+			continue;
+		/* insertion by score, stable: config order breaks ties */
+		for (j = n; j > 0 && score[j - 1] < s; j--) {
+			score[j] = score[j - 1];
+			out[j] = out[j - 1];
+		}
+		score[j] = s;
+		out[j] = c;
+		n++;
+	}
+	return n;
+}
+
+int
+cfg_id_wire(const struct conf_id *id, const struct sockaddr_storage *addr,
+    struct cfg_id *out, char *err, size_t errlen)
+{
+	const uint8_t *p;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	switch (id->type) {
+	case CONF_ID_ANY:
+		if (addr == NULL)
+			return 0;	/* the peer: anyone */
+		p = ip_bytes(addr, &n);
+		out->type = n == 4 ? IKE_ID_IPV4_ADDR : IKE_ID_IPV6_ADDR;
+		memcpy(out->data, p, n);
+		out->len = n;
+		return 0;
+	case CONF_ID_IPV4_ADDR:
+	case CONF_ID_IPV6_ADDR:
+		out->type = (uint8_t)id->type;
+		out->len = id->type == CONF_ID_IPV4_ADDR ? 4 : 16;
+		memcpy(out->data, id->addr, out->len);
+		return 0;
+	case CONF_ID_FQDN:
+	case CONF_ID_RFC822_ADDR:
+		n = strlen(id->str);
+		if (n == 0 || n > CFG_ID_MAX)
+			return ike_errf(err, errlen, "ID '%s' is empty or too "
+			    "long", id->str);
+		out->type = (uint8_t)id->type;
+		memcpy(out->data, id->str, n);
+		out->len = n;
+		return 0;
+	default:
+		return ike_errf(err, errlen, "ID '%s': distinguished names need "
+		    "certificate authentication", id->str ? id->str : "");
+	}
+}
+
+int
+cfg_id_match(const struct conf_id *want, uint8_t type, const uint8_t *data,
+    size_t len)
+{
+	struct cfg_id w;
+
+	if (want->type == CONF_ID_ANY)
+		return 1;
+	if (cfg_id_wire(want, NULL, &w, NULL, 0) != 0)
+		return 0;
+	return w.type == type && w.len == len && memcmp(w.data, data, len) == 0;
+}
+
+static int
+secret_has(const struct conf_secret *s, const struct cfg_id *id)
+{
+	for (size_t i = 0; i < s->nids; i++)
+		if (s->ids[i].type != CONF_ID_ANY &&
+		    cfg_id_match(&s->ids[i], id->type, id->data, id->len))
+			return 1;
+	return 0;
+}
+
+const struct conf_secret *
+cfg_psk(const struct conf *cf, const struct cfg_id *local,
+    const struct cfg_id *remote)
+{
+	const struct conf_secret *best = NULL;
+	int best_score = -1;
+
+	for (size_t i = 0; i < cf->nsecrets; i++) {
+		const struct conf_secret *s = &cf->secrets[i];
+		int sc;
+
+		if (s->secret == NULL)
+			continue;
+		if (s->nids == 0)
+			sc = 0;
+		else
+			sc = (remote->type && secret_has(s, remote) ? 2 : 0) +
+			    (secret_has(s, local) ? 1 : 0);
+		if (s->nids != 0 && sc == 0)
+			continue;
+		if (sc > best_score) {
+			best = s;
+			best_score = sc;
+		}
+	}
+	return best;
+}
+
+size_t
+cfg_ts(const struct conf_ts *t, size_t n, const struct sockaddr_storage *addr,
+    struct ike_ts *out, size_t max)
+{
+	size_t k = 0, alen;
+	const uint8_t *p;
+
+	for (size_t i = 0; i < n && k < max; i++) {
+		struct ike_ts *o = &out[k];
+
+		memset(o, 0, sizeof(*o));
+		if (t[i].dynamic) {
+			p = ip_bytes(addr, &alen);
+			o->type = alen == 4 ? IKE_TS_IPV4_RANGE :
+			    IKE_TS_IPV6_RANGE;
+			memcpy(o->start, p, alen);
+			memcpy(o->end, p, alen);
+		} else {
+			alen = t[i].family == AF_INET ? 4 : 16;
+			o->type = alen == 4 ? IKE_TS_IPV4_RANGE :
+			    IKE_TS_IPV6_RANGE;
+			memcpy(o->start, t[i].from, alen);
+			memcpy(o->end, t[i].to, alen);
+		}
+		o->proto = (uint8_t)t[i].proto;
+		o->sport = t[i].port_from;
+		o->eport = t[i].port_to;
+		k++;
+	}
+	return k;
+}
+
+const char *
+cfg_id_str(uint8_t type, const uint8_t *d, size_t n, char *buf,
+    size_t len)
+{
+	if (type == 0)
+		snprintf(buf, len, "%%any");
+	else if (type == IKE_ID_IPV4_ADDR && n == 4)
+		inet_ntop(AF_INET, d, buf, (socklen_t)len);
+	else if (type == IKE_ID_IPV6_ADDR && n == 16)
+		inet_ntop(AF_INET6, d, buf, (socklen_t)len);
+	else if (type == IKE_ID_FQDN || type == IKE_ID_RFC822_ADDR)
+		snprintf(buf, len, "%.*s", (int)n, (const char *)d);
+	else
+		snprintf(buf, len, "(ID type %u, %zu bytes)", type, n);
+	return buf;
+}

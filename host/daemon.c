@@ -1,0 +1,382 @@
+/*
+ * daemon.c - nicsecd's core: packets in, to the IKE SA they are for, and
+ * the exchange code's answers out; the retransmission schedule; the
+ * commands of the control socket.  See daemon.h.
+ *
+ * nicsecd keeps one request out per IKE SA (a window of one, RFC 7296
+ * 2.3), so a request's response is known by its message ID alone, and the
+ * peer's retransmitted request is answered from the last response kept.
+ */
+#include "daemon.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "exch.h"
+#include "ike_msg.h"
+#include "ike_wire.h"
+#include "log.h"
+
+double
+dmn_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int
+dmn_init(struct daemon *d, struct conf *conf, char *err, size_t errlen)
+{
+	memset(&d->t, 0, sizeof(d->t));
+	d->conf = conf;
+	d->dropped = 0;
+	memset(&d->cookie, 0, sizeof(d->cookie));
+	return ike_random(d->cookie.secret, sizeof(d->cookie.secret), err,
+	    errlen);
+}
+
+void
+dmn_free(struct daemon *d)
+{
+	while (d->t.head != NULL)
+		exch_destroy(d, d->t.head, NULL);
+	conf_free(d->conf);
+	d->conf = NULL;
+}
+
+/* ---- sending and retransmitting ------------------------------------ */
+
+/* The wait before send number tries+1 (0: the first retransmit). */
+static double
+rto(const struct conf_daemon *c, unsigned tries)
+{
+	double t = c->retransmit_timeout * pow(c->retransmit_base, tries);
+
+	return c->retransmit_limit > 0 && t > c->retransmit_limit ?
+	    c->retransmit_limit : t;
+}
+
+void
+dmn_send(struct daemon *d, struct ikesa *s, const uint8_t *buf, size_t len,
+    int outgoing_request)
+{
+	char err[256], line[1024], to[64];
+
+	exch_summary(s, buf, len, 1, line, sizeof(line));
+	log_info(s->who, "sending %s to %s", line,
+	    ike_addr_str(&s->sa.remote, to, sizeof(to)));
+	if (ike_socks_send(&d->socks, &s->sa.local, &s->sa.remote, buf, len,
+	    err, sizeof(err)) != 0)
+		log_err(s->who, "%s", err);
+	(void)outgoing_request;
+}
+
+int
+dmn_request(struct daemon *d, struct ikesa *s, enum ikesa_req kind,
+    const uint8_t *buf, size_t len, uint32_t msgid)
+{
+	if (ikesa_keep_req(s, kind, buf, len, msgid) != 0) {
+		log_err(s->who, "out of memory keeping a request");
+		return -1;
+	}
+	s->next_send = dmn_now() + rto(&d->conf->daemon, 0);
+	dmn_send(d, s, buf, len, 1);
+	return 0;
+}
+
+static void
+retransmit(struct daemon *d, struct ikesa *s, double now)
+{
+	const struct conf_daemon *c = &d->conf->daemon;
+	char to[64];
+
+	if (s->tries >= c->retransmit_tries) {
+		log_err(s->who, "giving up after %u retransmits: no response "
+		    "from %s to %s request %u", s->tries,
+		    ike_addr_str(&s->sa.remote, to, sizeof(to)),
+		    exch_req_name(s->req), s->req_msgid);
+		exch_peer_dead(d, s);
+		return;
+	}
+	s->tries++;
+	log_info(s->who, "retransmit %u of request with message ID %u",
+	    s->tries, s->req_msgid);
+	s->next_send = now + rto(c, s->tries);
+	dmn_send(d, s, s->req_buf, s->req_len, 1);
+}
+
+double
+dmn_timers(struct daemon *d)
+{
+	double now = dmn_now(), next = now + 3600;
+	struct ikesa *s, *nx;
+
+	for (s = d->t.head; s != NULL; s = nx) {
+		nx = s->next;
+		if (s->expire != 0 && now >= s->expire) {
+			exch_expired(d, s);
+			continue;
+		}
+		if (s->req != REQ_NONE && now >= s->next_send)
+			retransmit(d, s, now);
+		if (s->keepalive_next != 0 && now >= s->keepalive_next) {
+			ike_socks_keepalive(&d->socks, &s->sa.local,
+			    &s->sa.remote);
+			s->keepalive_next = now + (double)d->conf->daemon.keep_alive;
+		}
+	}
+	for (s = d->t.head; s != NULL; s = s->next) {
+		if (s->expire != 0 && s->expire < next)
+			next = s->expire;
+		if (s->req != REQ_NONE && s->next_send < next)
+			next = s->next_send;
+		if (s->keepalive_next != 0 && s->keepalive_next < next)
+			next = s->keepalive_next;
+	}
+	return next > now ? next - now : 0;
+}
+
+/* ---- packets in ----------------------------------------------------- */
+
+static void
+drop(struct daemon *d, const char *who, const struct sockaddr_storage *from,
+    const char *why)
+{
+	char a[64];
+
+	d->dropped++;
+	log_info(who, "dropping packet from %s: %s",
+	    ike_addr_str(from, a, sizeof(a)), why);
+}
+
+void
+dmn_packet(struct daemon *d, int idx, uint8_t *buf, size_t len,
+    const struct sockaddr_storage *from, const struct sockaddr_storage *to)
+{
+	struct ike_msg m;
+	struct ikesa *s;
+	uint64_t ours;
+	char err[512], why[600];
+	int response;
+
+	(void)idx;
+	if (ike_msg_parse(buf, len, &m, err, sizeof(err)) != IKE_OK) {
+		drop(d, NULL, from, err);
+		return;
+	}
+	response = (m.hdr.flags & IKE_FLAG_RESPONSE) != 0;
+	if (m.hdr.exchange == IKE_SA_INIT && !response) {
+		exch_init_request(d, &m, buf, len, from, to);
+		return;
+	}
+	/* The I flag says who sent it: the original initiator's messages
+	 * are for the responder's SPI. */
+	ours = (m.hdr.flags & IKE_FLAG_INITIATOR) ? m.hdr.spi_r : m.hdr.spi_i;
+	if ((s = ikesa_find(&d->t, ours)) == NULL ||
+	    s->sa.spi_i != m.hdr.spi_i || (s->sa.spi_r != m.hdr.spi_r &&
+	    !(m.hdr.exchange == IKE_SA_INIT && s->sa.spi_r == 0))) {
+		snprintf(why, sizeof(why), "%s %s %u: no IKE SA with SPIs "
+		    "%016llx_i %016llx_r", ike_exchange_name(m.hdr.exchange),
+		    response ? "response" : "request", m.hdr.msgid,
+		    (unsigned long long)m.hdr.spi_i,
+		    (unsigned long long)m.hdr.spi_r);
+		drop(d, NULL, from, why);
+		return;
+	}
+	if (response) {
+		if (s->req == REQ_NONE || m.hdr.msgid != s->req_msgid) {
+			snprintf(why, sizeof(why), "response %u to no request "
+			    "of ours (%s)", m.hdr.msgid, s->req == REQ_NONE ?
+			    "none is out" : "another is out");
+			drop(d, s->who, from, why);
+			return;
+		}
+		exch_response(d, s, &m, buf, len, from, to);
+		return;
+	}
+	if (s->resp_buf != NULL && m.hdr.msgid == s->resp_msgid &&
+	    m.hdr.msgid + 1 == s->sa.msgid_in) {
+		/* our response was lost: the same again, not a new one */
+		log_info(s->who, "received retransmit of request with ID %u, "
+		    "retransmitting response", m.hdr.msgid);
+		dmn_send(d, s, s->resp_buf, s->resp_len, 0);
+		return;
+	}
+	if (m.hdr.msgid != s->sa.msgid_in) {
+		snprintf(why, sizeof(why), "%s request with message ID %u, "
+		    "outside the window (expected %u)",
+		    ike_exchange_name(m.hdr.exchange), m.hdr.msgid,
+		    s->sa.msgid_in);
+		drop(d, s->who, from, why);
+		return;
+	}
+	exch_request(d, s, &m, buf, len, from, to);
+}
+
+/* ---- commands ------------------------------------------------------- */
+
+static const struct conf_child *
+find_child(const struct conf *cf, const char *child, const char *ike,
+    const struct conf_conn **conn)
+{
+	for (size_t i = 0; i < cf->nconns; i++) {
+		const struct conf_conn *c = &cf->conns[i];
+
+		if (ike != NULL && strcmp(c->name, ike) != 0)
+			continue;
+		for (size_t j = 0; j < c->nchildren; j++)
+			if (child == NULL ||
+			    strcmp(c->children[j].name, child) == 0) {
+				*conn = c;
+				return &c->children[j];
+			}
+	}
+	return NULL;
+}
+
+void
+dmn_start_all(struct daemon *d)
+{
+	const struct conf *cf = d->conf;
+
+	for (size_t i = 0; i < cf->nconns; i++)
+		for (size_t j = 0; j < cf->conns[i].nchildren; j++)
+			if (cf->conns[i].children[j].start_action &
+			    CONF_ACTION_START)
+				exch_start_child(d, &cf->conns[i],
+				    &cf->conns[i].children[j], NULL);
+}
+
+int
+dmn_initiate(struct daemon *d, const char *child, const char *ike,
+    FILE *out)
+{
+	const struct conf_conn *conn = NULL;
+	const struct conf_child *ch;
+	char err[256];
+
+	if (child == NULL && ike == NULL) {
+		fprintf(out, "initiate: give --child NAME or --ike NAME\n");
+		return 1;
+	}
+	if ((ch = find_child(d->conf, child, ike, &conn)) == NULL) {
+		fprintf(out, "initiate: no child '%s'%s%s%s in the "
+		    "configuration\n", child ? child : "(any)", ike ?
+		    " in connection '" : "", ike ? ike : "", ike ? "'" : "");
+		return 1;
+	}
+	if (exch_start_child(d, conn, ch, err) != 0) {
+		fprintf(out, "initiate: %s\n", err);
+		return 1;
+	}
+	fprintf(out, "initiating %s: child %s of connection %s\n",
+	    conn->name, ch->name, conn->name);
+	return 0;
+}
+
+int
+dmn_terminate(struct daemon *d, const char *ike, const char *child,
+    FILE *out)
+{
+	struct ikesa *s, *nx;
+	int n = 0;
+
+	if (ike == NULL && child == NULL) {
+		fprintf(out, "terminate: give --ike NAME or --child NAME\n");
+		return 1;
+	}
+	for (s = d->t.head; s != NULL; s = nx) {
+		nx = s->next;
+		if (ike != NULL && strcmp(s->conn, ike) != 0 &&
+		    strcmp(s->who, ike) != 0)
+			continue;
+		if (child != NULL) {
+			for (size_t i = 0; i < s->nchild; i++)
+				if (strcmp(s->child[i].name, child) == 0 &&
+				    exch_delete_child(d, s, &s->child[i]) == 0)
+					n++;
+			continue;
+		}
+		exch_delete_ike(d, s);
+		n++;
+	}
+	if (n == 0) {
+		fprintf(out, "terminate: no %s SA '%s' is up\n", child ?
+		    "CHILD" : "IKE", child ? child : ike);
+		return 1;
+	}
+	fprintf(out, "terminating %d %s SA%s\n", n, child ? "CHILD" : "IKE",
+	    n == 1 ? "" : "s");
+	return 0;
+}
+
+int
+dmn_rekey(struct daemon *d, const char *ike, const char *child, FILE *out)
+{
+	int n = 0;
+
+	if (ike == NULL && child == NULL) {
+		fprintf(out, "rekey: give --ike NAME or --child NAME\n");
+		return 1;
+	}
+	for (struct ikesa *s = d->t.head; s != NULL; s = s->next) {
+		if (ike != NULL && strcmp(s->conn, ike) != 0 &&
+		    strcmp(s->who, ike) != 0)
+			continue;
+		if (s->sa.state != IKE_S_ESTABLISHED)
+			continue;
+		for (size_t i = 0; i < s->nchild; i++)
+			if ((child == NULL || strcmp(s->child[i].name,
+			    child) == 0) && exch_rekey_child(d, s,
+			    &s->child[i], out) == 0)
+				n++;
+	}
+	if (n == 0) {
+		fprintf(out, "rekey: no CHILD SA %s%s%s to rekey\n",
+		    child ? child : "", child && ike ? " of " : "",
+		    ike ? ike : "");
+		return 1;
+	}
+	fprintf(out, "rekeying %d CHILD SA%s\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+int
+dmn_reload(struct daemon *d, const char *path, FILE *out)
+{
+	struct conf *nc;
+	char err[1024];
+	size_t kept = 0;
+
+	if (conf_load(path, &nc, err, sizeof(err)) != 0) {
+		/* the running configuration stays as it was */
+		fprintf(out, "reload: %s (nothing changed)\n", err);
+		log_err(NULL, "reload of %s failed, keeping the configuration "
+		    "as it was: %s", path, err);
+		return 1;
+	}
+	/* IKE SAs whose connection is gone are closed; the others are
+	 * kept and follow the new configuration from now on. */
+	for (struct ikesa *s = d->t.head, *nx; s != NULL; s = nx) {
+		nx = s->next;
+		if (s->conn[0] != '\0' && conf_conn_find(nc, s->conn) == NULL) {
+			log_info(s->who, "connection %s is gone from the "
+			    "configuration, closing its IKE SA", s->conn);
+			exch_delete_ike(d, s);
+		} else {
+			kept++;
+		}
+	}
+	conf_free(d->conf);
+	d->conf = nc;
+	log_info(NULL, "configuration reloaded from %s: %zu connections, "
+	    "%zu secrets", path, nc->nconns, nc->nsecrets);
+	fprintf(out, "reloaded %s: %zu connections, %zu secrets, %zu IKE SAs "
+	    "kept\n", path, nc->nconns, nc->nsecrets, kept);
+	dmn_start_all(d);
+	return 0;
+}

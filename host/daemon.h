@@ -1,0 +1,56 @@
+/*
+ * daemon.h - nicsecd's core: the IKE SAs it holds, the packets and timers
+ * that move them, and what the control socket asks of it.  No sockets of
+ * its own beyond struct ike_socks; nicsecd.c runs the loop.
+ */
+#ifndef NICSEC_DAEMON_H
+#define NICSEC_DAEMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "conf.h"
+#include "ike_init.h"
+#include "ike_sock.h"
+#include "ikesa.h"
+
+struct dp;
+
+struct daemon {
+	struct conf		*conf;
+	struct ike_socks	 socks;
+	struct ike_cookie_cfg	 cookie;
+	struct ikesa_table	 t;
+	struct dp		*dp;		/* the card, or `none` */
+	uint64_t		 dropped;	/* packets dropped, any cause */
+};
+
+/* Monotonic seconds. */
+double dmn_now(void);
+
+int dmn_init(struct daemon *d, struct conf *conf, char *err, size_t errlen);
+void dmn_free(struct daemon *d);
+
+/* Children with start_action = start, at start-up and after a reload. */
+void dmn_start_all(struct daemon *d);
+
+/* One datagram from socket idx. */
+void dmn_packet(struct daemon *d, int idx, uint8_t *buf, size_t len,
+    const struct sockaddr_storage *from, const struct sockaddr_storage *to);
+
+/* Runs what is due; returns the seconds until the next thing is. */
+double dmn_timers(struct daemon *d);
+
+/* The control socket's commands; each writes its answer to out and
+ * returns 0, or 1 with one line in out saying why not. */
+int dmn_initiate(struct daemon *d, const char *child, const char *ike,
+    FILE *out);
+int dmn_terminate(struct daemon *d, const char *ike, const char *child,
+    FILE *out);
+int dmn_rekey(struct daemon *d, const char *ike, const char *child,
+    FILE *out);
+int dmn_reload(struct daemon *d, const char *path, FILE *out);
+void dmn_list_sas(struct daemon *d, int json, FILE *out);
+
+#endif /* NICSEC_DAEMON_H */

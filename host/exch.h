@@ -1,0 +1,102 @@
+/*
+ * exch.h - the daemon's side of each exchange: takes what daemon.c has
+ * matched to an IKE SA, runs the no-I/O exchange code (ike_init.c,
+ * ike_auth.c, ike_child.c, ike_info.c) with the configuration's values,
+ * sends what it builds, and logs what happened in one line.
+ *
+ *   exch.c        dispatch, logging, the end of an IKE SA
+ *   exch_ike.c    IKE_SA_INIT and IKE_AUTH, both roles
+ *   exch_child.c  CREATE_CHILD_SA and INFORMATIONAL
+ */
+#ifndef NICSEC_EXCH_H
+#define NICSEC_EXCH_H
+
+#include <stdio.h>
+
+#include "daemon.h"
+#include "ike_msg.h"
+
+/* daemon.c: send, and send-and-keep-for-retransmits */
+void dmn_send(struct daemon *d, struct ikesa *s, const uint8_t *buf,
+    size_t len, int outgoing_request);
+int dmn_request(struct daemon *d, struct ikesa *s, enum ikesa_req kind,
+    const uint8_t *buf, size_t len, uint32_t msgid);
+
+/* exch.c */
+void exch_summary(const struct ikesa *s, const uint8_t *buf, size_t len,
+    int outgoing, char *line, size_t cap);
+const char *exch_req_name(enum ikesa_req kind);
+void exch_response(struct daemon *d, struct ikesa *s, const struct ike_msg *m,
+    const uint8_t *buf, size_t len, const struct sockaddr_storage *from,
+    const struct sockaddr_storage *to);
+void exch_request(struct daemon *d, struct ikesa *s, const struct ike_msg *m,
+    const uint8_t *buf, size_t len, const struct sockaddr_storage *from,
+    const struct sockaddr_storage *to);
+/* Removes s and its CHILD SAs from the data plane and the table, and,
+ * when why is not NULL, logs it. */
+void exch_destroy(struct daemon *d, struct ikesa *s, const char *why);
+void exch_peer_dead(struct daemon *d, struct ikesa *s);
+void exch_expired(struct daemon *d, struct ikesa *s);
+/* A packet for s came from a new address or port: follow it (NAT). */
+void exch_follow(struct ikesa *s, const struct sockaddr_storage *from,
+    const struct sockaddr_storage *to);
+
+/*
+ * Responder: the configured child a request (IKE_AUTH or CREATE_CHILD_SA)
+ * is for.  A rekey's is the child it rekeys; otherwise the first whose
+ * selectors and the peer's TSi/TSr have something in common, else the
+ * first (so that the exchange fails naming both sides' selectors).  NULL
+ * if the connection has no children.
+ */
+const struct conf_child *exch_pick_child(struct daemon *d, struct ikesa *s,
+    const struct conf_conn *c, const uint8_t *buf, size_t len,
+    uint8_t exchange);
+/* A child's selectors, `dynamic` (or none given) being the IKE address. */
+size_t exch_child_ts(const struct conf_ts *t, size_t n,
+    const struct sockaddr_storage *a, struct ike_ts *out);
+
+/* exch_ike.c */
+void exch_init_request(struct daemon *d, const struct ike_msg *m,
+    const uint8_t *buf, size_t len, const struct sockaddr_storage *from,
+    const struct sockaddr_storage *to);
+void exch_init_response(struct daemon *d, struct ikesa *s,
+    const struct ike_msg *m);
+void exch_auth_response(struct daemon *d, struct ikesa *s,
+    const uint8_t *buf, size_t len);
+void exch_auth_request(struct daemon *d, struct ikesa *s,
+    const uint8_t *buf, size_t len);
+int exch_start_child(struct daemon *d, const struct conf_conn *conn,
+    const struct conf_child *child, char *err);
+/* Fills a CHILD_SA request from the configuration (our SPI allocated). */
+int exch_child_req(struct daemon *d, struct ikesa *s,
+    const struct conf_child *ch, char *err, size_t errlen);
+/* IKE_AUTH done: the IKE SA is up; logs who with whom. */
+void exch_ike_up(struct daemon *d, struct ikesa *s);
+/* A negotiated CHILD SA: recorded, put into the data plane, logged. */
+void exch_child_up(struct daemon *d, struct ikesa *s, const char *name,
+    struct ike_child *c);
+const struct conf_conn *exch_conn(const struct daemon *d,
+    const struct ikesa *s);
+const struct conf_child *exch_conf_child(const struct daemon *d,
+    const struct ikesa *s, const char *name);
+
+/* exch_child.c */
+void exch_info_request(struct daemon *d, struct ikesa *s,
+    const uint8_t *buf, size_t len);
+void exch_info_response(struct daemon *d, struct ikesa *s,
+    const uint8_t *buf, size_t len);
+void exch_child_request(struct daemon *d, struct ikesa *s,
+    const uint8_t *buf, size_t len);
+void exch_child_response(struct daemon *d, struct ikesa *s,
+    const uint8_t *buf, size_t len);
+/* Another CHILD_SA on an established IKE SA (queued if one is out). */
+int exch_create_child(struct daemon *d, struct ikesa *s,
+    const struct conf_child *ch, char *err);
+int exch_delete_child(struct daemon *d, struct ikesa *s, struct child_rec *c);
+void exch_delete_ike(struct daemon *d, struct ikesa *s);
+int exch_rekey_child(struct daemon *d, struct ikesa *s, struct child_rec *c,
+    FILE *out);
+/* Starts a queued exchange if none is out (window of one). */
+void exch_next(struct daemon *d, struct ikesa *s);
+
+#endif /* NICSEC_EXCH_H */

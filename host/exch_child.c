@@ -1,0 +1,420 @@
+/*
+ * exch_child.c - CREATE_CHILD_SA and INFORMATIONAL in the daemon, both
+ * roles: more CHILD SAs, CHILD SA rekeys, DELETEs, and the empty
+ * INFORMATIONAL that asks whether the peer is there.  The exchanges are
+ * ike_child.c and ike_info.c; work that needs the request window waits
+ * in the IKE SA's task queue until the request out is answered.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "child_dp.h"
+#include "exch.h"
+#include "ike_child.h"
+#include "ike_info.h"
+#include "ike_ts.h"
+#include "ike_wire.h"
+#include "log.h"
+
+/* The IKE SA's CHILD SAs as the exchange code takes them (no keys). */
+static size_t
+children_of(const struct ikesa *s, struct ike_child *out)
+{
+	for (size_t i = 0; i < s->nchild; i++) {
+		const struct child_rec *r = &s->child[i];
+
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].chosen = r->chosen;
+		out[i].spi_in = r->spi_in;
+		out[i].spi_out = r->spi_out;
+		memcpy(out[i].tsi, r->tsi, sizeof(r->tsi));
+		memcpy(out[i].tsr, r->tsr, sizeof(r->tsr));
+		out[i].ntsi = r->ntsi;
+		out[i].ntsr = r->ntsr;
+	}
+	return s->nchild;
+}
+
+/* close_action = start: the peer closed it; open it again. */
+static void
+close_action(struct daemon *d, const char *conn, const char *child)
+{
+	const struct conf_conn *c = conf_conn_find(d->conf, conn);
+
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->nchildren; i++)
+		if ((child == NULL || strcmp(c->children[i].name, child) == 0) &&
+		    (c->children[i].close_action & CONF_ACTION_START)) {
+			log_info(NULL, "%s: close_action = start: initiating "
+			    "%s again", conn, c->children[i].name);
+			exch_start_child(d, c, &c->children[i], NULL);
+		}
+}
+
+static void
+child_gone(struct daemon *d, struct ikesa *s, struct child_rec *r,
+    const char *why)
+{
+	log_info(s->who, "CHILD_SA %s{%u} with SPIs %08x_i %08x_o closed: %s",
+	    r->name, r->uniq, r->spi_in, r->spi_out, why);
+	child_dp_remove(d, s, r);
+	ikesa_child_del(s, r);
+}
+
+/* ---- responder ------------------------------------------------------ */
+
+void
+exch_info_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
+    size_t len)
+{
+	static uint8_t resp[IKE_MSG_MAX];
+	struct ike_child ch[IKESA_CHILD_MAX];
+	struct ike_info_got got;
+	char err[512], conn[IKESA_NAME_MAX];
+	size_t n = children_of(s, ch), rlen;
+
+	if (ike_info_request_in(&s->sa, buf, len, ch, n, &got, resp,
+	    sizeof(resp), &rlen, err, sizeof(err)) != IKE_INFO_OK) {
+		d->dropped++;
+		log_info(s->who, "dropping INFORMATIONAL request: %s", err);
+		return;
+	}
+	ikesa_keep_resp(s, resp, rlen, s->sa.msgid_in - 1);
+	dmn_send(d, s, resp, rlen, 0);
+	for (size_t i = 0; i < got.nesp; i++) {
+		struct child_rec *r = ikesa_child_by_spi(s, got.esp[i].spi_in);
+		char name[IKESA_NAME_MAX];
+
+		if (r == NULL)
+			continue;
+		snprintf(name, sizeof(name), "%s", r->name);
+		child_gone(d, s, r, "the peer deleted it");
+		close_action(d, s->conn, name);
+	}
+	for (size_t i = 0; i < got.nunknown; i++)
+		log_info(s->who, "peer deleted CHILD_SA SPI %08x, which we do "
+		    "not have (already gone)", got.unknown[i]);
+	if (got.delete_ike) {
+		snprintf(conn, sizeof(conn), "%s", s->conn);
+		exch_destroy(d, s, "the peer deleted it");
+		close_action(d, conn, NULL);
+	}
+}
+
+void
+exch_child_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
+    size_t len)
+{
+	static uint8_t resp[IKE_MSG_MAX];
+	const struct conf_conn *c = exch_conn(d, s);
+	const struct conf_child *cc;
+	struct ike_child ch[IKESA_CHILD_MAX];
+	struct ike_child_rcfg rc;
+	struct ike_child_made made;
+	static struct ike_sa nsa;
+	struct ikesa *ns;
+	enum ike_child_result r;
+	char err[1024];
+	size_t rlen;
+
+	if (c == NULL || c->nchildren == 0) {
+		log_err(s->who, "dropping CREATE_CHILD_SA request: the "
+		    "connection has no children");
+		return;
+	}
+	cc = exch_pick_child(d, s, c, buf, len, CREATE_CHILD_SA);
+	memset(&rc, 0, sizeof(rc));
+	rc.nchildren = children_of(s, ch);
+	rc.children = ch;
+	rc.ike = c->ike;
+	rc.nike = c->nike;
+	rc.esp = cc->esp;
+	rc.nesp = cc->nesp;
+	rc.nlocal_ts = exch_child_ts(cc->local_ts, cc->nlocal_ts,
+	    &s->sa.local, rc.local_ts);
+	rc.nremote_ts = exch_child_ts(cc->remote_ts, cc->nremote_ts,
+	    &s->sa.remote, rc.remote_ts);
+	if (child_dp_spi_alloc(d, &rc.spi_in, err, sizeof(err)) != 0) {
+		log_err(s->who, "%s", err);
+		return;
+	}
+	memset(&nsa, 0, sizeof(nsa));
+	r = ike_child_request_in(&s->sa, buf, len, &rc, &made, &nsa, resp,
+	    sizeof(resp), &rlen, err, sizeof(err));
+	if (r == IKE_CHILD_DROP) {
+		child_dp_spi_free(d, rc.spi_in);
+		d->dropped++;
+		log_info(s->who, "dropping CREATE_CHILD_SA request: %s", err);
+		return;
+	}
+	ikesa_keep_resp(s, resp, rlen, s->sa.msgid_in - 1);
+	dmn_send(d, s, resp, rlen, 0);
+	if (r != IKE_CHILD_OK) {
+		child_dp_spi_free(d, rc.spi_in);
+		log_err(s->who, "CREATE_CHILD_SA refused: %s", err);
+		return;
+	}
+	if (made.kind == IKE_CHILD_IKE_REKEY) {
+		child_dp_spi_free(d, rc.spi_in);
+		if ((ns = ikesa_new(&d->t, s->conn, 0)) == NULL) {
+			ike_sa_clear(&nsa);
+			return;
+		}
+		ns->sa = nsa;	/* the new SA's keys and contexts move */
+		/* the new IKE SA takes the CHILD SAs; the peer deletes the
+		 * old one (RFC 7296 2.18) */
+		ns->local_id = s->local_id;
+		ns->remote_id = s->remote_id;
+		ns->created = ns->established = ns->last_in = dmn_now();
+		memcpy(ns->child, s->child, sizeof(s->child));
+		ns->nchild = s->nchild;
+		s->nchild = 0;
+		log_info(s->who, "IKE_SA rekeyed: %s is its successor, SPIs "
+		    "%016llx_i %016llx_r", ns->who,
+		    (unsigned long long)ns->sa.spi_i,
+		    (unsigned long long)ns->sa.spi_r);
+		return;
+	}
+	if (made.kind == IKE_CHILD_REKEY) {
+		struct child_rec *old = ikesa_child_by_spi(s, made.rekeyed);
+		char name[IKESA_NAME_MAX];
+
+		snprintf(name, sizeof(name), "%s", old ? old->name :
+		    cc->name);
+		if (old != NULL)
+			old->state = CHILD_REKEYED;
+		exch_child_up(d, s, name, &made.child);
+		log_info(s->who, "CHILD_SA %s with SPI %08x_i rekeyed by the "
+		    "peer", name, made.rekeyed);
+		return;
+	}
+	exch_child_up(d, s, cc->name, &made.child);
+}
+
+/* ---- initiator ------------------------------------------------------ */
+
+static int
+send_child(struct daemon *d, struct ikesa *s, const struct conf_child *cc,
+    uint32_t rekey_spi)
+{
+	static uint8_t buf[IKE_MSG_MAX];
+	char err[512];
+	size_t len;
+
+	if (s->creq.spi_in == 0 &&
+	    exch_child_req(d, s, cc, err, sizeof(err)) != 0) {
+		log_err(s->who, "CHILD_SA %s: %s", cc->name, err);
+		return -1;
+	}
+	if (ike_child_request(&s->sa, &s->cx, &s->creq, rekey_spi, buf,
+	    sizeof(buf), &len, err, sizeof(err)) != 0) {
+		log_err(s->who, "CHILD_SA %s: %s", cc->name, err);
+		child_dp_spi_free(d, s->creq.spi_in);
+		s->creq.spi_in = 0;
+		return -1;
+	}
+	return dmn_request(d, s, REQ_CHILD, buf, len, s->cx.msgid);
+}
+
+static int
+send_info(struct daemon *d, struct ikesa *s, const struct ike_info_req *q)
+{
+	static uint8_t buf[IKE_MSG_MAX];
+	char err[512];
+	size_t len;
+	uint32_t msgid = s->sa.msgid_out;
+
+	if (ike_info_request(&s->sa, q, buf, sizeof(buf), &len, err,
+	    sizeof(err)) != 0) {
+		log_err(s->who, "INFORMATIONAL: %s", err);
+		return -1;
+	}
+	return dmn_request(d, s, REQ_INFO, buf, len, msgid);
+}
+
+/* Runs one task; 0 if a request went out. */
+static int
+run_task(struct daemon *d, struct ikesa *s, const struct ikesa_task *t)
+{
+	const struct conf_child *cc;
+	struct child_rec *r;
+	struct ike_info_req q;
+
+	memset(&q, 0, sizeof(q));
+	ike_child_xchg_clear(&s->cx);
+	memset(&s->cx, 0, sizeof(s->cx));
+	memset(&s->creq, 0, sizeof(s->creq));
+	s->cur = *t;
+	switch (t->kind) {
+	case TASK_CHILD:
+		if ((cc = exch_conf_child(d, s, t->name)) == NULL)
+			return -1;
+		log_info(s->who, "creating CHILD_SA %s", t->name);
+		return send_child(d, s, cc, 0);
+	case TASK_REKEY:
+		if ((r = ikesa_child_by_spi(s, t->spi)) == NULL ||
+		    r->state != CHILD_INSTALLED ||
+		    (cc = exch_conf_child(d, s, r->name)) == NULL)
+			return -1;
+		snprintf(s->cur.name, sizeof(s->cur.name), "%s", r->name);
+		log_info(s->who, "rekeying CHILD_SA %s{%u} (SPIs %08x_i "
+		    "%08x_o)", r->name, r->uniq, r->spi_in, r->spi_out);
+		return send_child(d, s, cc, r->spi_in);
+	case TASK_DEL_CHILD:
+		if ((r = ikesa_child_by_spi(s, t->spi)) == NULL)
+			return -1;
+		r->state = CHILD_DELETING;
+		q.esp = &t->spi;
+		q.nesp = 1;
+		log_info(s->who, "deleting CHILD_SA %s{%u} (SPIs %08x_i "
+		    "%08x_o)", r->name, r->uniq, r->spi_in, r->spi_out);
+		return send_info(d, s, &q);
+	case TASK_DEL_IKE:
+		q.delete_ike = 1;
+		log_info(s->who, "deleting IKE_SA %s", s->who);
+		return send_info(d, s, &q);
+	case TASK_DPD:
+		return send_info(d, s, &q);
+	}
+	return -1;
+}
+
+void
+exch_next(struct daemon *d, struct ikesa *s)
+{
+	struct ikesa_task t;
+
+	while (s->req == REQ_NONE && s->sa.state == IKE_S_ESTABLISHED &&
+	    ikesa_task_pop(s, &t) == 0)
+		if (run_task(d, s, &t) == 0)
+			return;
+}
+
+void
+exch_child_response(struct daemon *d, struct ikesa *s, const uint8_t *buf,
+    size_t len)
+{
+	struct ike_child ch;
+	enum ike_child_result r;
+	char err[1024], name[IKESA_NAME_MAX];
+	const struct conf_child *cc;
+	struct child_rec *old;
+	uint32_t rekeyed = s->cur.kind == TASK_REKEY ? s->cur.spi : 0;
+
+	snprintf(name, sizeof(name), "%s", s->cur.name);
+	r = ike_child_response_in(&s->sa, &s->cx, buf, len, &s->creq, &ch,
+	    err, sizeof(err));
+	if (r == IKE_CHILD_DROP) {
+		d->dropped++;
+		log_info(s->who, "dropping CREATE_CHILD_SA response: %s", err);
+		return;
+	}
+	ikesa_req_done(s);
+	if (r == IKE_CHILD_RETRY) {
+		log_info(s->who, "%s", err);
+		if ((cc = exch_conf_child(d, s, name)) == NULL ||
+		    send_child(d, s, cc, rekeyed) != 0)
+			exch_next(d, s);
+		return;
+	}
+	if (r != IKE_CHILD_OK) {
+		child_dp_spi_free(d, s->creq.spi_in);
+		log_err(s->who, "CHILD_SA %s %s failed: %s", name, rekeyed ?
+		    "rekey" : "creation", err);
+		exch_next(d, s);
+		return;
+	}
+	exch_child_up(d, s, name, &ch);
+	if (rekeyed != 0 && (old = ikesa_child_by_spi(s, rekeyed)) != NULL) {
+		/* the new one carries the traffic now; the old one goes */
+		old->state = CHILD_REKEYED;
+		ikesa_task_add(s, TASK_DEL_CHILD, NULL, rekeyed);
+	}
+	exch_next(d, s);
+}
+
+void
+exch_info_response(struct daemon *d, struct ikesa *s, const uint8_t *buf,
+    size_t len)
+{
+	struct ike_child ch[IKESA_CHILD_MAX];
+	struct ike_info_got got;
+	enum ike_info_result r;
+	char err[512];
+	size_t n = children_of(s, ch);
+
+	r = ike_info_response_in(&s->sa, buf, len, ch, n, &got, err,
+	    sizeof(err));
+	if (r == IKE_INFO_DROP) {
+		d->dropped++;
+		log_info(s->who, "dropping INFORMATIONAL response: %s", err);
+		return;
+	}
+	ikesa_req_done(s);
+	if (r == IKE_INFO_FAIL)
+		log_err(s->who, "INFORMATIONAL: %s", err);
+	if (s->cur.kind == TASK_DEL_IKE) {
+		exch_destroy(d, s, NULL);
+		return;
+	}
+	if (s->cur.kind == TASK_DEL_CHILD) {
+		struct child_rec *c = ikesa_child_by_spi(s, s->cur.spi);
+
+		if (c != NULL)
+			child_gone(d, s, c, c->state == CHILD_REKEYED ?
+			    "replaced by its rekey" : "deleted");
+	}
+	exch_next(d, s);
+}
+
+/* ---- commands -------------------------------------------------------- */
+
+int
+exch_create_child(struct daemon *d, struct ikesa *s,
+    const struct conf_child *ch, char *err)
+{
+	if (ikesa_task_add(s, TASK_CHILD, ch->name, 0) != 0) {
+		if (err != NULL)
+			snprintf(err, 256, "%s: too much queued", s->who);
+		return -1;
+	}
+	exch_next(d, s);
+	return 0;
+}
+
+int
+exch_delete_child(struct daemon *d, struct ikesa *s, struct child_rec *c)
+{
+	if (ikesa_task_add(s, TASK_DEL_CHILD, NULL, c->spi_in) != 0)
+		return -1;
+	exch_next(d, s);
+	return 0;
+}
+
+void
+exch_delete_ike(struct daemon *d, struct ikesa *s)
+{
+	if (s->sa.state != IKE_S_ESTABLISHED) {
+		exch_destroy(d, s, "terminated before it was up");
+		return;
+	}
+	/* a DELETE of the IKE SA goes before anything else queued */
+	s->ntask = 0;
+	ikesa_task_add(s, TASK_DEL_IKE, NULL, 0);
+	exch_next(d, s);
+}
+
+int
+exch_rekey_child(struct daemon *d, struct ikesa *s, struct child_rec *c,
+    FILE *out)
+{
+	if (c->state != CHILD_INSTALLED)
+		return -1;
+	if (ikesa_task_add(s, TASK_REKEY, NULL, c->spi_in) != 0) {
+		fprintf(out, "rekey: %s: too much queued\n", s->who);
+		return -1;
+	}
+	exch_next(d, s);
+	return 0;
+}
