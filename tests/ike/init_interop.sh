@@ -11,7 +11,12 @@
 #    shows the IKE SA ESTABLISHED with our SPIs and the CHILD_SA INSTALLED with
 #    the ESP SPIs crossed (which proves both sides derived the same keys and
 #    verified each other's AUTH); a wrong PSK (AUTHENTICATION_FAILED, and
-#    charon's MAC mismatch line) and an unexpected peer ID, each one line.
+#    charon's MAC mismatch line) and an unexpected peer ID, each one line;
+#  - IKE_AUTH with certificates (host/ike_cert.c), RSA and ECDSA: charon
+#    verifies ours (its log names the RFC 7427 scheme) and we verify its,
+#    each direction alone too (a PSK the other way); charon's certificate
+#    from a CA we do not trust, an ID that is not in our certificate
+#    (charon finds no key for it) and one charon's is not, each one line.
 #
 #   init_interop.sh [BUILD]
 set -uo pipefail
@@ -75,14 +80,15 @@ else
 	not_ok "NO_PROPOSAL_CHOSEN:"$'\n'"$out"
 fi
 # IKE_AUTH with a PSK: the IKE SA and the CHILD_SA on charon's side
-auth_probe() {  # IKE_PROPOSALS PSK PEER_ID
+auth_probe() {  # IKE_PROPOSALS AUTH PEER_ID [ID]: AUTH a PSK, or init_probe's list
 	out=$(ip netns exec "$IKE_LEFT" "$PROBE" "$IKE_LEFT_IP" "$IKE_RIGHT_IP" "$1" aes128gcm16 \
-		"$IKE_LEFT_NET" "$IKE_RIGHT_NET" left "$3" "$2" 2>&1)
+		"$IKE_LEFT_NET" "$IKE_RIGHT_NET" "${4:-left}" "$3" "$2" 2>&1)
 	rc=$?
 }
-load "aes256gcm16-prfsha384-ecp384,aes128-sha256-modp2048"
-for p in aes256gcm16-prfsha384-ecp384 aes128-sha256-modp2048; do
-	auth_probe "$p" secret right
+# up NAME ID: the probe's IKE SA ESTABLISHED at charon with remote ID ID, and
+# its CHILD_SA INSTALLED with the ESP SPIs crossed
+up() {
+	local spi_i esp_i esp_o js ike child
 	spi_i=$(sed -n 's/^established: .*SPIs \([0-9a-f]*\)_i .*/\1/p' <<<"$out")
 	esp_i=$(sed -n 's/^child: SPIs \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\1/p' <<<"$out")
 	esp_o=$(sed -n 's/^child: SPIs \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\2/p' <<<"$out")
@@ -90,12 +96,18 @@ for p in aes256gcm16-prfsha384-ecp384 aes128-sha256-modp2048; do
 	ike=$(grep "\"spi_i\": \"$spi_i\"" <<<"$js")
 	child=$(grep "\"spi_in\": \"$esp_o\"" <<<"$js")
 	if [ $rc = 0 ] && [ -n "$spi_i" ] && grep -q '"state": "ESTABLISHED"' <<<"$ike" &&
-		grep -q '"remote_id": "left"' <<<"$ike" && grep -q '"state": "INSTALLED"' <<<"$child" &&
+		grep -q "\"remote_id\": \"$2\"" <<<"$ike" && grep -q '"state": "INSTALLED"' <<<"$child" &&
 		grep -q "\"spi_out\": \"$esp_i\"" <<<"$child"; then
-		ok "IKE_AUTH PSK over $p: charon has the IKE SA ESTABLISHED and the CHILD_SA INSTALLED, SPIs $esp_i/$esp_o crossed"
+		ok "$1: charon has the IKE SA ESTABLISHED and the CHILD_SA INSTALLED, SPIs $esp_i/$esp_o crossed"
 	else
-		not_ok "IKE_AUTH PSK over $p: rc $rc"$'\n'"$out"$'\n'"charon: $js"
+		not_ok "$1: rc $rc"$'\n'"$out"$'\n'"charon: $js"
+		return 1
 	fi
+}
+load "aes256gcm16-prfsha384-ecp384,aes128-sha256-modp2048"
+for p in aes256gcm16-prfsha384-ecp384 aes128-sha256-modp2048; do
+	auth_probe "$p" secret right
+	up "IKE_AUTH PSK over $p" left
 done
 auth_probe aes128-sha256-modp2048 wrong right
 if [ $rc = 1 ] && grep -q "^failed: peer refused our authentication (AUTHENTICATION_FAILED)" <<<"$out" &&
@@ -110,6 +122,104 @@ if [ $rc = 1 ] && grep -q "^failed: peer ID right is not the one we expect, othe
 else
 	not_ok "an unexpected peer ID:"$'\n'"$out"
 fi
+
+# IKE_AUTH with certificates: lib.sh's test CA (CN=ID, subjectAltName
+# DNS:ID), and another CA for the case of one we do not trust
+PKI=$IKE_WORK/pki
+make_certs "$PKI" || exit 1
+IKE_CA_CN="other CA" make_certs "$IKE_WORK/pki2" || exit 1
+L=left.nicsec.test RT=right.nicsec.test
+certs_install "$PKI" "$R" $RT rsa && certs_install "$PKI" "$R" $RT ecdsa || exit 1
+cert_conn() {  # KIND [KEY=VALUE...]: charon as right with its KIND certificate
+	local kind=$1
+	shift
+	charon_conn gw local_addrs=$IKE_RIGHT_IP remote_addrs=%any proposals=aes256gcm16-prfsha384-ecp384 \
+		local.auth=pubkey local.certs=$RT-$kind.pem local.id=$RT remote.auth=pubkey remote.id=$L \
+		child.local_ts=$IKE_RIGHT_NET child.remote_ts=$IKE_LEFT_NET child.esp_proposals=aes128gcm16 "$@"
+}
+ours() {  # KIND: the probe's AUTH list to sign with left's KIND certificate
+	echo "cert=$PKI/x509/$L-$1.pem,key=$PKI/private/$L-$1.pem"
+}
+CA=ca=$PKI/x509ca/ca.pem
+# what charon logged since log_mark, in $log (a variable, not a pipe: with
+# pipefail, grep -q ending a pipe early fails it)
+log_mark() { mark=$(wc -l <"$R/charon.log"); }
+log_since() { log=$(tail -n +$((mark + 1)) "$R/charon.log"); }
+for kind in rsa ecdsa; do
+	case $kind in
+	rsa) scheme=RSA_EMSA_PKCS1_SHA2_256 ;;
+	ecdsa) scheme=ECDSA_WITH_SHA256_DER ;;
+	esac
+	cert_conn $kind | swanctl_conf "$IKE_RIGHT" "$R" >/dev/null || exit 1
+	log_mark
+	auth_probe aes256gcm16-prfsha384-ecp384 "$(ours $kind),$CA" $RT $L
+	if up "IKE_AUTH with $kind certificates both ways" $L; then
+		log_since
+		if grep -q "authentication of '$L' with $scheme successful" <<<"$log" &&
+			grep -q "received end entity cert \"CN=$L\"" <<<"$log"; then
+			ok "$kind: charon took our certificate and verified our $scheme signature"
+		else
+			not_ok "$kind: charon's log does not show our $scheme signature verified:"$'\n'"$log"
+		fi
+	fi
+done
+# one direction at a time: we sign and charon uses a PSK, then the reverse
+{ cert_conn ecdsa local.auth=psk; charon_psk $L $RT secret; } | swanctl_conf "$IKE_RIGHT" "$R" >/dev/null || exit 1
+auth_probe aes256gcm16-prfsha384-ecp384 "$(ours ecdsa),psk=secret" $RT $L
+up "our ECDSA certificate, charon's PSK" $L
+{ cert_conn rsa remote.auth=psk; charon_psk $L $RT secret; } | swanctl_conf "$IKE_RIGHT" "$R" >/dev/null || exit 1
+auth_probe aes256gcm16-prfsha384-ecp384 "psk=secret,$CA" $RT $L
+up "our PSK, charon's RSA certificate verified by us" $L
+# charon's certificate is from a CA we do not trust
+cert_conn ecdsa | swanctl_conf "$IKE_RIGHT" "$R" >/dev/null || exit 1
+auth_probe aes256gcm16-prfsha384-ecp384 "$(ours ecdsa),ca=$IKE_WORK/pki2/x509ca/ca.pem" $RT $L
+if [ $rc = 1 ] && grep -q "^failed: peer certificate 'CN=$RT' is not signed by a trusted CA (its issuer: CN=nicsec test CA; cacerts: CN=other CA)$" <<<"$out"; then
+	ok "charon's certificate from an untrusted CA: $(grep '^failed' <<<"$out")"
+else
+	not_ok "charon's certificate from an untrusted CA:"$'\n'"$out"
+fi
+# charon's ID is not the one we expect
+auth_probe aes256gcm16-prfsha384-ecp384 "$(ours ecdsa),$CA" moon.nicsec.test $L
+if [ $rc = 1 ] && grep -q "^failed: peer ID $RT is not the one we expect, moon.nicsec.test$" <<<"$out"; then
+	ok "an unexpected certificate ID from charon: $(grep '^failed' <<<"$out")"
+else
+	not_ok "an unexpected certificate ID from charon:"$'\n'"$out"
+fi
+# our ID is not in our certificate: charon finds no key for it
+cert_conn ecdsa remote.id=moon.nicsec.test | swanctl_conf "$IKE_RIGHT" "$R" >/dev/null || exit 1
+log_mark
+auth_probe aes256gcm16-prfsha384-ecp384 "$(ours ecdsa),$CA" $RT moon.nicsec.test
+log_since
+if [ $rc = 1 ] && grep -q "^failed: peer refused our authentication (AUTHENTICATION_FAILED): our ID or certificate is not what it trusts" <<<"$out" &&
+	grep -q "no trusted ECDSA public key found for 'moon.nicsec.test'" <<<"$log"; then
+	ok "our ID not in our certificate: charon: no trusted ECDSA public key found for 'moon.nicsec.test'"
+else
+	not_ok "our ID not in our certificate:"$'\n'"$out"$'\n'"$(tail -5 <<<"$log")"
+fi
+
+# a charon that sends no SIGNATURE_HASH_ALGORITHMS: the classic methods,
+# RSA with SHA-1 (1) and ECDSA P-256 (9), both ways
+charon_stop "$IKE_RIGHT" "$R"
+charon_start "$IKE_RIGHT" "$R" block_threshold=1000 cookie_threshold=1000 cookie_threshold_ip=1000 \
+	signature_authentication=no || exit 1
+for kind in rsa ecdsa; do
+	cert_conn $kind | swanctl_conf "$IKE_RIGHT" "$R" >/dev/null || exit 1
+	log_mark
+	auth_probe aes256gcm16-prfsha384-ecp384 "$(ours $kind),$CA" $RT $L
+	log_since
+	case $kind in
+	rsa) scheme="RSA signature" ;;
+	ecdsa) scheme="ECDSA-256 signature" ;;
+	esac
+	if up "IKE_AUTH with $kind certificates, no RFC 7427" $L; then
+		if grep -q "authentication of '$L' with $scheme successful" <<<"$log" &&
+			grep -q "authentication of '$RT' (myself) with $scheme successful" <<<"$log"; then
+			ok "$kind: charon verified our $scheme and signed with one, as we did"
+		else
+			not_ok "$kind: charon's log does not show $scheme both ways:"$'\n'"$log"
+		fi
+	fi
+done
 
 # COOKIEs: a charon that asks for one as soon as one IKE SA is half-open
 charon_stop "$IKE_RIGHT" "$R"

@@ -5,11 +5,15 @@
  * tests/ike/init_interop.sh, with strongSwan as the responder.
  *
  *	init_probe LOCAL_IP REMOTE_IP PROPOSALS
- *	    [ESP_PROPOSALS LOCAL_TS REMOTE_TS ID PEER_ID PSK]
+ *	    [ESP_PROPOSALS LOCAL_TS REMOTE_TS ID PEER_ID AUTH]
  *
- * With the second part it goes on to IKE_AUTH (host/ike_auth.c): PSK, IDs
- * as FQDNs, one CHILD_SA for LOCAL_TS === REMOTE_TS (IPv4 CIDR), and prints
- * "child: SPIs in/out, proposal, TSi === TSr".
+ * With the second part it goes on to IKE_AUTH (host/ike_auth.c): IDs as
+ * FQDNs, one CHILD_SA for LOCAL_TS === REMOTE_TS (IPv4 CIDR), and prints
+ * "child: SPIs in/out, proposal, TSi === TSr".  AUTH is a PSK, or a comma
+ * list of psk=SECRET, cert=FILE and key=FILE (we sign with a certificate,
+ * host/ike_cert.c), ca=FILE and pin=FILE (the peer must sign with a
+ * certificate that CA or the pinned one vouches for); a side with no
+ * certificate uses the PSK.
  *
  * Prints a line for each message ("sending IKE_SA_INIT request 0 [ SA KE
  * No N(NATD_S_IP) N(NATD_D_IP) ]"), then "established: SUITE, SPIs ...,
@@ -25,6 +29,7 @@
 #include <unistd.h>
 
 #include "ike_auth.h"
+#include "ike_cert.h"
 #include "ike_init.h"
 
 static int
@@ -72,6 +77,63 @@ ts_cidr(const char *s, struct ike_ts *t)
 	return 0;
 }
 
+/* AUTH's argument into a (and *cr, which the caller frees). */
+static int
+auth_arg(char *spec, struct ike_auth_cfg *a, struct ike_creds **cr)
+{
+	char err[512], *cert = NULL, *key = NULL, *tok, *save = NULL;
+	int trust = 0;
+
+	*cr = NULL;
+	if (strchr(spec, '=') == NULL) {
+		a->psk = (const uint8_t *)spec;
+		a->psk_len = strlen(spec);
+		return 0;
+	}
+	if (ike_creds_new(cr, err, sizeof(err)) != 0)
+		goto fail;
+	for (tok = strtok_r(spec, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (strncmp(tok, "psk=", 4) == 0) {
+			a->psk = (const uint8_t *)tok + 4;
+			a->psk_len = strlen(tok + 4);
+		} else if (strncmp(tok, "cert=", 5) == 0)
+			cert = tok + 5;
+		else if (strncmp(tok, "key=", 4) == 0)
+			key = tok + 4;
+		else if (strncmp(tok, "ca=", 3) == 0) {
+			if (ike_creds_add_ca(*cr, tok + 3, err, sizeof(err)) != 0)
+				goto fail;
+			trust = 1;
+		} else if (strncmp(tok, "pin=", 4) == 0) {
+			if (ike_creds_add_peer(*cr, tok + 4, err,
+			    sizeof(err)) != 0)
+				goto fail;
+			trust = 1;
+		} else {
+			snprintf(err, sizeof(err), "AUTH: '%s' is not psk=, "
+			    "cert=, key=, ca= or pin=", tok);
+			goto fail;
+		}
+	}
+	if ((cert == NULL) != (key == NULL)) {
+		snprintf(err, sizeof(err), "AUTH: cert= and key= go together");
+		goto fail;
+	}
+	if (cert != NULL && (ike_creds_set_cert(*cr, cert, err,
+	    sizeof(err)) != 0 || ike_creds_set_key(*cr, key, NULL, 0, err,
+	    sizeof(err)) != 0))
+		goto fail;
+	a->cert = cert ? *cr : NULL;
+	a->trust = trust ? *cr : NULL;
+	return 0;
+fail:
+	printf("init_probe: %s\n", err);
+	ike_creds_free(*cr);
+	*cr = NULL;
+	return -1;
+}
+
 /* IKE_AUTH over the same socket, as the initiator. */
 static int
 auth(struct ike_sa *sa, int s, char **argv)
@@ -80,6 +142,7 @@ auth(struct ike_sa *sa, int s, char **argv)
 	struct ike_proposal esp[IKE_PROPOSALS_MAX];
 	struct ike_child_req c;
 	struct ike_auth_cfg a;
+	struct ike_creds *cr;
 	struct ike_child ch;
 	struct pollfd p = { .fd = s, .events = POLLIN };
 	enum ike_auth_result r;
@@ -106,11 +169,12 @@ auth(struct ike_sa *sa, int s, char **argv)
 	a.id_len = strlen(argv[7]);
 	a.peer_id = (const uint8_t *)argv[8];
 	a.peer_id_len = strlen(argv[8]);
-	a.psk = (const uint8_t *)argv[9];
-	a.psk_len = strlen(argv[9]);
+	if (auth_arg(argv[9], &a, &cr) != 0)
+		return 2;
 	if (ike_auth_request(sa, &a, &c, req, sizeof(req), &len, err,
 	    sizeof(err)) != 0) {
 		printf("init_probe: %s\n", err);
+		ike_creds_free(cr);
 		return 1;
 	}
 	for (tries = 0; tries < 5; tries++) {
@@ -122,11 +186,13 @@ auth(struct ike_sa *sa, int s, char **argv)
 	}
 	if (tries == 5 || (got = recv(s, resp, sizeof(resp), 0)) < 0) {
 		printf("init_probe: no IKE_AUTH response\n");
+		ike_creds_free(cr);
 		return 1;
 	}
 	show("received", resp, (size_t)got);
 	r = ike_auth_response_in(sa, resp, (size_t)got, &a, &c, &ch, err,
 	    sizeof(err));
+	ike_creds_free(cr);
 	if (r != IKE_AUTH_OK) {
 		printf("failed: %s%s\n", r == IKE_AUTH_CHILD_FAIL ?
 		    "IKE SA up, CHILD_SA refused: " : "", err);
@@ -155,7 +221,7 @@ main(int argc, char **argv)
 	if (argc != 4 && argc != 10) {
 		fprintf(stderr, "usage: init_probe LOCAL_IP REMOTE_IP "
 		    "PROPOSALS [ESP_PROPOSALS LOCAL_TS REMOTE_TS ID PEER_ID "
-		    "PSK]\n");
+		    "AUTH]\n");
 		return 2;
 	}
 	memset(&sa, 0, sizeof(sa));

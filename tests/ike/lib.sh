@@ -430,7 +430,7 @@ charon_psk() {
 }
 
 # make_certs PKI [ID...]: makes, with OpenSSL, in directory PKI: a CA
-# (ECDSA P-256, CN=nicsec test CA, 30 days) and, for each ID (default
+# (ECDSA P-256, CN=nicsec test CA or CN=$IKE_CA_CN, 30 days) and, for each ID (default
 # left.nicsec.test right.nicsec.test), an ECDSA P-256 and an RSA 2048 host
 # certificate signed by it, CN=ID and subjectAltName DNS:ID (so the ID is
 # the certificate's IKE identity). Laid out as swanctl wants it:
@@ -448,7 +448,7 @@ make_certs() {
 		cd "$dir"
 		openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
 			-out ca.key 2>/dev/null
-		openssl req -x509 -new -key ca.key -subj "/CN=nicsec test CA" \
+		openssl req -x509 -new -key ca.key -subj "/CN=${IKE_CA_CN:-nicsec test CA}" \
 			-days 30 -sha256 -out x509ca/ca.pem \
 			-addext basicConstraints=critical,CA:true \
 			-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
