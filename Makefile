@@ -290,6 +290,13 @@ HOST_CHILD_HDRS = $(HOST_AUTH_HDRS) host/ike_child.h host/ike_info.h host/ike_sk
 HOST_CHILD_TESTS = $(BUILD)/unit/test_ike_child $(BUILD)/unit/test_ike_info
 $(HOST_CHILD_TESTS): $(HOST_CHILD_SRCS) $(HOST_CHILD_HDRS) tests/unit/ike_pair.c tests/unit/ike_pair.h
 $(HOST_CHILD_TESTS): UNIT_LIBS = -Ihost $(HOST_CHILD_SRCS) tests/unit/ike_pair.c
+# their messages taken apart by scapy and python3-cryptography, the KEYMAT with
+# PFS and the rekeyed IKE SA's keys computed again from them
+# (tests/unit/ike_crypto_oracle.py --exchanges; run-tests.sh)
+$(BUILD)/unit/ike_exch_cross: tests/unit/ike_exch_cross.c $(HOST_CHILD_SRCS) $(HOST_CHILD_HDRS)
+	@mkdir -p $(BUILD)/unit
+	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_CHILD_SRCS) -lcrypto
+unit-build: $(BUILD)/unit/ike_exch_cross
 # X.509 credentials and IKE_AUTH with certificates (host/ike_cert.c), the
 # keys made by the openssl command at test time; the config loader for
 # ike_cert_creds_load()

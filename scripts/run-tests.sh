@@ -7,6 +7,12 @@
 #             (host/ike_crypto.c) against an independent Python version on
 #             python3-cryptography (tests/unit/ike_crypto_oracle.py), every
 #             DH group and IKE suite, byte for byte both ways
+#   ike exchanges vs python: CREATE_CHILD_SA (a CHILD_SA rekey with PFS, the
+#             IKE SA rekeyed) and INFORMATIONAL messages as nicsecd builds them
+#             (tests/unit/ike_exch_cross.c), every DH group, opened with
+#             python3-cryptography and read by scapy's IKEv2 dissector; the
+#             KEYMAT with PFS and the new IKE SA's keys computed again from
+#             the messages (tests/unit/ike_crypto_oracle.py --exchanges)
 #   ike parser fuzz: libFuzzer (clang, ASan, UBSan) on the IKE message and
 #             payload parser for 30 s from 200 scapy-made messages
 #             (tests/fuzz/fuzz_ike_msg.c); any crash or bad access fails it
@@ -125,6 +131,9 @@ suite() {
 
 suite unit bash scripts/run-unit-tests.sh "$BUILD"/unit/test_*
 suite "ike-crypto cross" "$BUILD/unit/ike_crypto_cross" --cases 336 --seed "$SEED" --python "$PYTHON"
+# CREATE_CHILD_SA and INFORMATIONAL messages, opened and dissected apart from C
+suite "ike exchanges vs python" sh -c '"$1" "$2" --seed "$3" && "$4" tests/unit/ike_crypto_oracle.py --exchanges "$2"' \
+	sh "$BUILD/unit/ike_exch_cross" "$BUILD/unit/ike_exch_cases.txt" "$SEED" "$PYTHON"
 suite "ike messages vs scapy" "$PYTHON" tests/unit/ike_msg_scapy.py "$BUILD/unit/ike_dump" 500 "$SEED"
 # libFuzzer on the parser for 30 s, from 200 scapy-made messages
 fuzz() {

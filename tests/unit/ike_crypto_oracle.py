@@ -3,6 +3,7 @@
 with python3-cryptography, to check host/ike_crypto.c against.
 
     ike_crypto_oracle.py CASES ANSWERS
+    ike_crypto_oracle.py --exchanges CASES
     ike_crypto_oracle.py --self-test
 
 CASES holds blocks of "name hex-or-number" lines, each block opened by a
@@ -16,6 +17,16 @@ sealed again here with C's IV (sk_reseal, which must be the same bytes);
 and a message sealed here with the responder's keys, a random IV and
 random padding (sk_msg_r) for C to open.  What it cannot do (C's message
 does not open) it reports on an "error TEXT" line, and goes on.
+
+--exchanges takes what tests/unit/ike_exch_cross.c wrote: an IKE SA's
+suite and keys, CREATE_CHILD_SA and INFORMATIONAL messages as C sent them,
+and the initiator's private DH values.  It opens each SK payload here,
+has scapy's IKEv2 dissector (scapy.contrib.ikev2) read each inner payload,
+and from the messages alone computes the CHILD_SA's KEYMAT with PFS
+(RFC 7296 2.17: prf+(SK_d, g^ir (new) | Ni | Nr)) and the rekeyed IKE
+SA's SKEYSEED and seven keys (2.18), then opens the INFORMATIONAL sent
+over the new IKE SA with the keys it computed.  Each is held against what
+C made; it prints the checks and exits 1 if any failed.
 
 Nothing here is shared with the C code but the RFCs.  Before answering,
 the oracle checks itself against RFC 4231's HMAC vectors and RFC 5903's
@@ -351,7 +362,216 @@ def self_test():
         assert dh(g, b"\x01", b"\x02")[2] == be(4, n // 8)
 
 
+# ---- --exchanges: CREATE_CHILD_SA and INFORMATIONAL messages ----------
+
+EXCH_NUMBERS = {"group", "encr", "encr_bits", "integ", "prf", "esp_bits",
+                "child_msgid", "rekey_spi", "child_spi_i", "child_spi_r",
+                "ike_msgid", "new_encr", "new_encr_bits", "new_integ",
+                "new_prf"}
+
+
+def read_exchanges(path):
+    cases, cur = [], None
+    with open(path) as f:
+        for line in f:
+            name, _, value = line.strip().partition(" ")
+            if name == "case":
+                cur = {"case": int(value)}
+                cases.append(cur)
+            elif name in EXCH_NUMBERS:
+                cur[name] = int(value)
+            elif name:
+                cur[name] = b"" if value == "-" else bytes.fromhex(value)
+    return cases
+
+
+def dh_with(group, priv, peer):
+    """Our KE value from our private value, and g^ir with the peer's."""
+    if group in MODP:
+        p = MODP[group]
+        n = (p.bit_length() + 7) // 8
+        x, y = int.from_bytes(priv, "big"), int.from_bytes(peer, "big")
+        assert len(peer) == n and 1 < y < p - 1, "peer's MODP value"
+        return be(pow(2, x, p), n), be(pow(y, x, p), n)
+    if group in ECP:
+        curve = ECP[group]()
+        n = (curve.key_size + 7) // 8
+        key = ec.derive_private_key(int.from_bytes(priv, "big"), curve)
+        pn = key.public_key().public_numbers()
+        pub = ec.EllipticCurvePublicKey.from_encoded_point(curve,
+                                                           b"\x04" + peer)
+        return be(pn.x, n) + be(pn.y, n), key.exchange(ec.ECDH(), pub)
+    key = x25519.X25519PrivateKey.from_private_bytes(priv)
+    pub = key.public_key().public_bytes(serialization.Encoding.Raw,
+                                        serialization.PublicFormat.Raw)
+    return pub, key.exchange(x25519.X25519PublicKey.from_public_bytes(peer))
+
+
+def dissect(first, plain):
+    """The inner payload chain, [(type, scapy packet)]: the chain walked
+    by its generic headers, each payload read by scapy on its own bytes
+    (scapy's Notify reads past an SPI when chained)."""
+    from scapy.contrib import ikev2 as k
+    classes = {33: k.IKEv2_payload_SA, 34: k.IKEv2_payload_KE,
+               40: k.IKEv2_payload_Nonce, 41: k.IKEv2_payload_Notify,
+               42: k.IKEv2_payload_Delete, 44: k.IKEv2_payload_TSi,
+               45: k.IKEv2_payload_TSr}
+    out, t, off = [], first, 0
+    while t != 0:
+        nxt, n = plain[off], int.from_bytes(plain[off + 2:off + 4], "big")
+        assert n >= 4 and off + n <= len(plain), "inner payload length"
+        raw = b"\x00" + plain[off + 1:off + n]
+        out.append((t, classes[t](raw)))
+        t, off = nxt, off + n
+    assert off == len(plain), "bytes after the last inner payload"
+    return out
+
+
+def open_exch(s, ek, ak, msg, exch, flags, msgid):
+    """Header checks, then the SK payload (the only one) opened here."""
+    from scapy.contrib import ikev2 as k
+    h = k.IKEv2(msg[:28])
+    assert h.exch_type == exch, "exchange %d" % h.exch_type
+    assert int(h.flags) == flags, "flags %02x" % int(h.flags)
+    assert h.id == msgid, "message ID %d" % h.id
+    assert h.next_payload == 46 and h.length == len(msg), "SK first, length"
+    plain = sk_open(s["encr"], s["integ"], ek, ak, msg, 28)
+    return h, dissect(msg[28], plain)
+
+
+def proposal(sa):
+    """An SA payload's first proposal: protocol, SPI, {type: [(id, keylen)]}
+    and how many proposals."""
+    from scapy.contrib import ikev2 as k
+    pr, n, first = sa.prop, 0, None
+    while isinstance(pr, k.IKEv2_payload_Proposal):
+        if first is None:
+            xf, x = {}, pr.trans
+            while isinstance(x, k.IKEv2_payload_Transform):
+                kl = x.key_length if x.length > 8 else 0
+                xf.setdefault(x.transform_type, []).append((x.transform_id, kl))
+                x = x.payload if x.next_payload == 3 else None
+            first = (pr.proto, bytes(pr.SPI), xf)
+        n += 1
+        pr = pr.payload if pr.next_payload == 2 else None
+    return first + (n,)
+
+
+def exchange_checks(c, check):
+    s = dict(encr=c["encr"], bits=c["encr_bits"], integ=c["integ"],
+             prf=c["prf"])
+    g = c["group"]
+    types = lambda pl: [t for t, _ in pl]
+    find = lambda pl, t: [p for x, p in pl if x == t][0]
+
+    # the CHILD_SA rekey, PFS
+    hq, rq = open_exch(s, c["sk_ei"], c["sk_ai"], c["child_req"], 36, 0x08,
+                       c["child_msgid"])
+    hr, rr = open_exch(s, c["sk_er"], c["sk_ar"], c["child_resp"], 36, 0x20,
+                       c["child_msgid"])
+    check(types(rq) == [41, 33, 40, 34, 44, 45], "request payloads %s"
+          % types(rq))
+    check(types(rr) == [33, 40, 34, 44, 45], "response payloads %s"
+          % types(rr))
+    check(hq.init_SPI == hr.init_SPI and hq.resp_SPI == hr.resp_SPI,
+          "the response's SPIs")
+    n = find(rq, 41)
+    check(n.type == 16393 and n.proto == 3 and n.SPIsize == 4 and
+          int.from_bytes(bytes(n.SPI), "big") == c["rekey_spi"],
+          "N(REKEY_SA) names ESP SPI %08x" % c["rekey_spi"])
+    proto, spi, xf, np = proposal(find(rq, 33))
+    check(proto == 3 and int.from_bytes(spi, "big") == c["child_spi_i"] and
+          (g, 0) in xf.get(4, []), "the request's ESP proposal and SPI")
+    proto, spi, xf, np = proposal(find(rr, 33))
+    check(np == 1 and proto == 3 and
+          int.from_bytes(spi, "big") == c["child_spi_r"] and
+          xf.get(4) == [(g, 0)] and xf.get(1) == [(20, c["esp_bits"])],
+          "the response's one ESP proposal, with the group")
+    kei, ker = find(rq, 34), find(rr, 34)
+    pub, gir = dh_with(g, c["child_priv_i"], bytes(ker.load))
+    check(kei.group == g and ker.group == g, "KE groups %d %d"
+          % (kei.group, ker.group))
+    check(bytes(kei.load) == pub, "KEi is the planted private value's")
+    ni, nr = bytes(find(rq, 40).load), bytes(find(rr, 40).load)
+    el = c["esp_bits"] // 8 + 4
+    km = prf_plus(s["prf"], c["sk_d"], gir + ni + nr, 2 * el)
+    check(km[:el] == c["child_i2r"] and km[el:] == c["child_r2i"],
+          "CHILD_SA KEYMAT with PFS = prf+(SK_d, g^ir | Ni | Nr)")
+
+    # the IKE SA rekey
+    _, rq = open_exch(s, c["sk_ei"], c["sk_ai"], c["ike_req"], 36, 0x08,
+                      c["ike_msgid"])
+    _, rr = open_exch(s, c["sk_er"], c["sk_ar"], c["ike_resp"], 36, 0x20,
+                      c["ike_msgid"])
+    check(types(rq) == [33, 40, 34] and types(rr) == [33, 40, 34],
+          "IKE rekey payloads %s %s" % (types(rq), types(rr)))
+    proto, spi_i, _, _ = proposal(find(rq, 33))
+    proto_r, spi_r, xf, np = proposal(find(rr, 33))
+    check(proto == 1 and proto_r == 1 and np == 1 and len(spi_i) == 8 and
+          len(spi_r) == 8, "IKE proposals with 8-byte SPIs")
+    check(spi_i == c["new_spi_i"] and spi_r == c["new_spi_r"],
+          "the new IKE SA's SPIs are the SA payloads'")
+    ns = dict(encr=xf[1][0][0], bits=xf[1][0][1],
+              integ=xf[3][0][0] if 3 in xf else 0, prf=xf[2][0][0])
+    check(ns == dict(encr=c["new_encr"], bits=c["new_encr_bits"],
+                     integ=c["new_integ"], prf=c["new_prf"]),
+          "the new suite is the chosen proposal %s" % ns)
+    check(xf.get(4) == [(g, 0)], "the rekey's KE group")
+    pub, gir = dh_with(g, c["ike_priv_i"], bytes(find(rr, 34).load))
+    check(bytes(find(rq, 34).load) == pub, "IKE rekey KEi is the planted one")
+    ni, nr = bytes(find(rq, 40).load), bytes(find(rr, 40).load)
+    # RFC 7296 2.18: the old PRF and SK_d for SKEYSEED, the new PRF after
+    seed = prf(s["prf"], c["sk_d"], gir + ni + nr)
+    nk = sa_keys(ns, seed, ni, nr, spi_i, spi_r)
+    for name, v in nk.items():
+        check(v == c["new_sk_" + name], "the new IKE SA's SK_%s" % name)
+
+    # INFORMATIONAL over the new IKE SA, opened with the keys made here
+    h, rq = open_exch(ns, nk["ei"], nk["ai"], c["info_req"], 37, 0x08, 0)
+    check(bytes(h.init_SPI) == spi_i and bytes(h.resp_SPI) == spi_r,
+          "INFORMATIONAL on the new SPIs")
+    _, rr = open_exch(ns, nk["er"], nk["ar"], c["info_resp"], 37, 0x20, 0)
+
+    def spis(pl):
+        b = bytes(find(pl, 42).vendorID)
+        cnt = int.from_bytes(b[2:4], "big")
+        assert b[0] == 3 and b[1] == 4 and len(b) == 4 + 4 * cnt
+        return [int.from_bytes(b[4 + 4 * i:8 + 4 * i], "big")
+                for i in range(cnt)]
+    check(types(rq) == [42] and spis(rq) == [c["rekey_spi"],
+                                            c["child_spi_i"]],
+          "D(ESP) of our inbound SPIs")
+    # RFC 7296 1.4.1: the answer deletes the other halves
+    check(types(rr) == [42] and spis(rr) == [c["rekey_spi"] + 1,
+                                            c["child_spi_r"]],
+          "the answer's D(ESP) of the peer's inbound SPIs")
+
+
+def exchanges(path):
+    passed = failed = 0
+    cases = read_exchanges(path)
+    for c in cases:
+        def check(ok, what):
+            nonlocal passed, failed
+            if ok:
+                passed += 1
+            else:
+                failed += 1
+                print("not ok - case %d (group %d): %s"
+                      % (c["case"], c["group"], what))
+        try:
+            exchange_checks(c, check)
+        except Exception as e:  # a message that does not open or dissect
+            check(False, "%s: %s" % (type(e).__name__, e))
+    print("ike exchanges vs oracle: %d cases" % len(cases))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or not cases else 0
+
+
 def main(argv):
+    if len(argv) == 3 and argv[1] == "--exchanges":
+        self_test()
+        return exchanges(argv[2])
     if argv[1:] == ["--self-test"]:
         self_test()
         print("ike_crypto_oracle: self-test passed")
