@@ -31,7 +31,7 @@ put_auth(struct ike_buf *in, const struct ike_sa *sa,
     const struct ike_auth_cfg *a, int certreq, const uint8_t *oct,
     size_t olen, char *err, size_t errlen)
 {
-	uint8_t sig[IKE_SIG_MAX], hashes[20 * 16], method;
+	uint8_t sig[IKE_SIG_MAX], hashes[20 * 64], method;
 	const uint8_t *der;
 	size_t slen, dlen, hlen;
 

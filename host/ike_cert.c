@@ -122,6 +122,9 @@ ike_creds_new(struct ike_creds **out, char *err, size_t errlen)
 		ike_creds_free(c);
 		return ike_errf(err, errlen, "credentials: out of memory");
 	}
+	/* every certificate in cacerts is a trust anchor, as strongSwan
+	 * takes them, an intermediate CA too */
+	X509_STORE_set_flags(c->store, X509_V_FLAG_PARTIAL_CHAIN);
 	*out = c;
 	return 0;
 }

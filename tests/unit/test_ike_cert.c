@@ -10,8 +10,8 @@
  * Cases: loading (PEM, DER, passphrase, wrong passphrase, a key that is
  * not the certificate's), identities (DN, DNS, email, IP), signatures of
  * every method and hash (and a tampered one), the peer's certificate
- * (trusted, wrong CA, expired, pinned, sent or not, an ID it does not
- * hold), IKE_AUTH in both roles with RSA and ECDSA, the classic methods
+ * (trusted, wrong CA, expired, through an intermediate CA sent along or
+ * trusted, pinned and sent or not, an ID it does not hold), IKE_AUTH in both roles with RSA and ECDSA, the classic methods
  * for a peer without SIGNATURE_HASH_ALGORITHMS, a cert one way and a PSK
  * the other, each failure with its line, and ike_cert_creds_load() from
  * a swanctl.conf.
@@ -65,6 +65,14 @@ static const char pki_sh[] =
 	"host r384 \"$EC384\" ca /CN=r384 DNS:r384.test\n"
 	"host r3072 \"$RSA3\" ca /CN=r3072 DNS:r3072.test\n"
 	"host gw2 \"$EC256\" other /CN=gw2 DNS:gw2.test\n"
+	/* an intermediate CA under ca, and a leaf under it */
+	"q openssl genpkey $EC256 -out sub.key\n"
+	"q openssl req -new -key sub.key -subj '/CN=nicsec sub CA' -out sub.csr\n"
+	"printf '%s\\n' basicConstraints=critical,CA:true "
+	"keyUsage=critical,keyCertSign,cRLSign > sub.ext\n"
+	"q openssl x509 -req -in sub.csr -CA ca.pem -CAkey ca.key "
+	"-CAcreateserial -days 30 -sha256 -extfile sub.ext -out sub.pem\n"
+	"host leaf \"$EC256\" sub /CN=leaf DNS:leaf.test\n"
 	/* expired: openssl ca takes explicit dates */
 	"q openssl genpkey $EC256 -out old.key\n"
 	"q openssl req -new -key old.key -subj /CN=old -out old.csr\n"
@@ -523,6 +531,21 @@ test_peer_cert(void **state)
 		    (const uint8_t *)"gw2.test", 8, &x, err, sizeof(err)), -1);
 		assert_non_null(strstr(err, "is not signed by a trusted CA"));
 	}
+	/* a chain: the leaf with its intermediate CA; without it the
+	 * issuer is unknown */
+	{
+		struct ike_cert two[2] = { cert_pld("leaf.pem", b1),
+		    cert_pld("sub.pem", b2) };
+
+		assert_int_equal(ike_cert_peer(trust, two, 2, IKE_ID_FQDN,
+		    (const uint8_t *)"leaf.test", 9, &x, err, sizeof(err)), 0);
+		X509_free(x);
+		assert_int_equal(ike_cert_peer(trust, two, 1, IKE_ID_FQDN,
+		    (const uint8_t *)"leaf.test", 9, &x, err, sizeof(err)), -1);
+		assert_string_equal(err, "peer certificate 'CN=leaf' is not "
+		    "signed by a trusted CA (its issuer: CN=nicsec sub CA; "
+		    "cacerts: CN=nicsec test CA)");
+	}
 	/* garbage */
 	c.data = (const uint8_t *)"\x30\x03\x02\x01\x01";
 	c.len = 5;
@@ -530,6 +553,15 @@ test_peer_cert(void **state)
 	    (const uint8_t *)"x", 1, &x, err, sizeof(err)), -1);
 	assert_string_equal(err, "peer x's CERT payload 1 is not a DER X.509 "
 	    "certificate");
+	ike_creds_free(trust);
+
+	/* an intermediate CA in cacerts is a trust anchor by itself */
+	trust = creds(NULL, NULL, "sub.pem");
+	c = cert_pld("leaf.pem", b1);
+	if (ike_cert_peer(trust, &c, 1, IKE_ID_FQDN, (const uint8_t *)
+	    "leaf.test", 9, &x, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	X509_free(x);
 	ike_creds_free(trust);
 
 	/* pinned: trusted as it is, sent or found by the ID */
