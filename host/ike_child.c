@@ -272,6 +272,9 @@ ike_child_request(struct ike_sa *sa, struct ike_child_xchg *x,
 		    "established");
 	if (c->nesp == 0)
 		return ike_errf(err, errlen, "CREATE_CHILD_SA: no ESP proposal");
+	if (x->sent)
+		return ike_errf(err, errlen, "CREATE_CHILD_SA: our request %u is "
+		    "still out", x->msgid);
 	if (start_ke(x, x->group ? x->group : first_group(c->esp, c->nesp),
 	    err, errlen) != 0 || fresh_nonce(x, err, errlen) != 0)
 		return -1;
@@ -310,6 +313,9 @@ ike_child_ike_rekey_request(struct ike_sa *sa, struct ike_child_xchg *x,
 	if (g == 0)
 		return ike_errf(err, errlen, "IKE SA rekey: no IKE proposal with "
 		    "a KE group");
+	if (x->sent)
+		return ike_errf(err, errlen, "IKE SA rekey: our request %u is "
+		    "still out", x->msgid);
 	if (start_ke(x, g, err, errlen) != 0 ||
 	    fresh_nonce(x, err, errlen) != 0 ||
 	    (x->spi == 0 && ike_random_spi(&x->spi, err, errlen) != 0))
@@ -492,7 +498,11 @@ child_response(struct ike_sa *sa, struct ike_child_xchg *x,
 	    ch->chosen.xf[IKE_XF_ENCR][0].keylen, g ? gir : NULL, glen, x->ni,
 	    x->ni_len, nr, nr_len, &ch->keys, err, errlen);
 	OPENSSL_cleanse(gir, sizeof(gir));
-	return krc == 0 ? IKE_CHILD_OK : IKE_CHILD_FAIL;
+	if (krc != 0)
+		return IKE_CHILD_FAIL;
+	memcpy(x->nr, nr, nr_len);
+	x->nr_len = nr_len;
+	return IKE_CHILD_OK;
 }
 
 enum ike_child_result
@@ -561,7 +571,11 @@ ike_rekey_response(struct ike_sa *sa, struct ike_child_xchg *x,
 	mrc = make_sa(sa, &pick, 1, x->spi, spi_r, x->ni, x->ni_len, nr,
 	    nr_len, gir, glen, new_sa, err, errlen);
 	OPENSSL_cleanse(gir, sizeof(gir));
-	return mrc == 0 ? IKE_CHILD_OK : IKE_CHILD_FAIL;
+	if (mrc != 0)
+		return IKE_CHILD_FAIL;
+	memcpy(x->nr, nr, nr_len);
+	x->nr_len = nr_len;
+	return IKE_CHILD_OK;
 }
 
 enum ike_child_result
@@ -770,6 +784,8 @@ child_request(struct ike_sa *sa, const struct ike_msg *m,
 	ike_set32(spi, ch->spi_in);
 	ike_put_sa(in, &ch->chosen, 1, spi, 4);
 	put_nonce(in, nr, sizeof(nr));
+	memcpy(made->nr, nr, sizeof(nr));
+	made->nr_len = sizeof(nr);
 	if (dh != NULL) {
 		rc = put_ke(in, dh);
 		ike_dh_free(dh);
@@ -839,6 +855,8 @@ ike_rekey_request(struct ike_sa *sa, const struct ike_msg *m,
 	put64(spi, spi_r);
 	ike_put_sa(in, &pick, 1, spi, 8);
 	put_nonce(in, nr, sizeof(nr));
+	memcpy(made->nr, nr, sizeof(nr));
+	made->nr_len = sizeof(nr);
 	rc = put_ke(in, dh);
 	ike_dh_free(dh);
 	if (rc != 0) {
@@ -857,15 +875,15 @@ ike_child_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
     char *err, size_t errlen)
 {
 	static uint8_t plain[IKE_MSG_MAX], inner[PLAIN_MAX];
-	const uint8_t *ni;
+	const uint8_t *ni = NULL;
 	struct ike_msg m;
 	struct ike_buf in;
-	size_t plen, ni_len;
+	size_t plen, ni_len = 0;
 	enum ike_child_result rc;
 	char e2[256];
 
 	memset(made, 0, sizeof(*made));
-	if (sa->state != IKE_S_ESTABLISHED)
+	if (sa->state != IKE_S_ESTABLISHED && sa->state != IKE_S_DELETING)
 		return ike_errf(err, errlen, "CREATE_CHILD_SA request: the IKE SA "
 		    "is not established"), IKE_CHILD_DROP;
 	if (ike_sk_msg_open(sa, raw, len, CREATE_CHILD_SA, 0, sa->msgid_in, &m,
@@ -882,9 +900,21 @@ ike_child_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 		    "payload of unknown type %u: UNSUPPORTED_CRITICAL_PAYLOAD", t);
 		rc = IKE_CHILD_FAIL;
 	} else if (nonce_of(&m, &ni, &ni_len, e2, sizeof(e2)) != 0) {
+		ni = NULL;
 		ike_put_notify(&in, 0, N_INVALID_SYNTAX, NULL, 0, NULL, 0);
 		ike_errf(err, errlen, "CREATE_CHILD_SA request: %s: "
 		    "INVALID_SYNTAX", e2);
+		rc = IKE_CHILD_FAIL;
+	} else if (sa->state == IKE_S_DELETING || cfg->temporary_failure) {
+		/* RFC 7296 2.25: not now; the peer may try again later */
+		made->kind = asks_ike(&m) ? IKE_CHILD_IKE_REKEY :
+		    ike_msg_notify(&m, N_REKEY_SA) ? IKE_CHILD_REKEY :
+		    IKE_CHILD_NEW;
+		ike_put_notify(&in, 0, N_TEMPORARY_FAILURE, NULL, 0, NULL, 0);
+		ike_errf(err, errlen, "CREATE_CHILD_SA request while %s: "
+		    "TEMPORARY_FAILURE", sa->state == IKE_S_DELETING ?
+		    "the IKE SA is being deleted" : "we rekey or delete that SA "
+		    "ourselves");
 		rc = IKE_CHILD_FAIL;
 	} else if (asks_ike(&m))
 		rc = ike_rekey_request(sa, &m, cfg, ni, ni_len, made, new_sa, &in,
@@ -892,6 +922,10 @@ ike_child_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	else
 		rc = child_request(sa, &m, cfg, ni, ni_len, made, &in, err,
 		    errlen);
+	if (ni != NULL && ni_len <= sizeof(made->ni)) {
+		memcpy(made->ni, ni, ni_len);
+		made->ni_len = ni_len;
+	}
 	OPENSSL_cleanse(plain, plen);
 	if (rc == IKE_CHILD_DROP ||
 	    ike_sk_msg_seal(sa, CREATE_CHILD_SA, 1, m.hdr.msgid, &in, resp, cap,

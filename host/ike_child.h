@@ -61,6 +61,10 @@ struct ike_child_xchg {
 	size_t		 ni_len;
 	uint32_t	 msgid;		/* the request's */
 	int		 sent;		/* a request is out */
+	/* OK: the peer's nonce, for the daemon to settle a rekey collision
+	 * (RFC 7296 2.8.1: the SA of the lowest of the four nonces goes) */
+	uint8_t		 nr[IKE_NONCE_MAX];
+	size_t		 nr_len;
 };
 
 void ike_child_xchg_clear(struct ike_child_xchg *x);
@@ -121,6 +125,10 @@ struct ike_child_rcfg {
 	/* This IKE SA's CHILD_SAs, to find the one a REKEY_SA names. */
 	const struct ike_child *children;
 	size_t         nchildren;
+	/* Answer TEMPORARY_FAILURE (RFC 7296 2.25): we are rekeying or
+	 * deleting the SA ourselves.  An IKE SA that is DELETING is answered
+	 * so whatever this says. */
+	int            temporary_failure;
 };
 
 /* What a responder made. */
@@ -131,6 +139,10 @@ struct ike_child_made {
 	uint32_t       rekeyed;		/* REKEY: our inbound SPI of the
 					 * CHILD_SA replaced */
 	size_t         rekeyed_index;	/* REKEY: its index in children */
+	/* the exchange's nonces, the peer's (ni) and ours, for RFC 7296
+	 * 2.8.1's collisions */
+	uint8_t        ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
+	size_t         ni_len, nr_len;
 };
 
 /*
@@ -138,9 +150,11 @@ struct ike_child_made {
  * response; made says what was made; for IKE_REKEY new_sa (the caller's,
  * zeroed) is the new IKE SA, the peer its original initiator.  FAIL: resp
  * holds the error response (NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD with
- * the group we take, TS_UNACCEPTABLE, CHILD_SA_NOT_FOUND), err the line
+ * the group we take, TS_UNACCEPTABLE, CHILD_SA_NOT_FOUND,
+ * TEMPORARY_FAILURE), err the line
  * with both sides' values ("PFS mismatch: peer proposed ESP:... with no
- * DH group, we require ESP:... with MODP_2048").  DROP: nothing to send.
+ * DH group, we require ESP:... with MODP_2048"); made->kind and rekeyed
+ * still say what was asked.  DROP: nothing to send.
  */
 enum ike_child_result ike_child_request_in(struct ike_sa *sa,
     const uint8_t *raw, size_t len, const struct ike_child_rcfg *cfg,

@@ -7,8 +7,9 @@
  * into another suite, the new SA then carrying an INFORMATIONAL and a
  * CHILD_SA, the old one deleted); each refusal (PFS mismatch three ways, no
  * common cipher, INVALID_KE_PAYLOAD and the retry, TS_UNACCEPTABLE,
- * CHILD_SA_NOT_FOUND, the IKE rekey's NO_PROPOSAL_CHOSEN) with its line at
- * both ends and the old SAs kept; tampered, garbled, truncated, replayed
+ * CHILD_SA_NOT_FOUND, TEMPORARY_FAILURE, the IKE rekey's
+ * NO_PROPOSAL_CHOSEN) with its line at both ends and the old SAs kept; a
+ * rekey collision, both ends agreeing on the nonces; tampered, garbled, truncated, replayed
  * and misdirected messages dropped with nothing changed.
  */
 #include <stdarg.h>
@@ -252,6 +253,11 @@ test_child_rekey(void **state)
 	assert_int_equal(t->made.kind, IKE_CHILD_REKEY);
 	assert_int_equal(t->made.rekeyed, 0xc0de0002);
 	assert_int_equal(t->made.rekeyed_index, 0);
+	/* both ends have the exchange's two nonces, the same ones */
+	assert_int_equal(t->made.ni_len, t->x.ni_len);
+	assert_memory_equal(t->made.ni, t->x.ni, t->x.ni_len);
+	assert_int_equal(t->made.nr_len, t->x.nr_len);
+	assert_memory_equal(t->made.nr, t->x.nr, t->x.nr_len);
 	ike_pair_peek(&t->p.r, t->m1, t->l1, &m, t->plain, sizeof(t->plain),
 	    line, sizeof(line));
 	assert_string_equal(line, "CREATE_CHILD_SA request 2 [ N(REKEY_SA) SA "
@@ -458,6 +464,125 @@ test_rekey_unknown_child(void **state)
 	    "deadbeef to rekey (CHILD_SA_NOT_FOUND)");
 	assert_memory_equal(&old_r, &t->p.first_r, sizeof(old_r));
 	kept(t, &s);
+	done(t);
+}
+
+/* Both ends rekey the first CHILD_SA at once (RFC 7296 2.8.1): each
+ * answers the other's request, both new SAs are made, and both ends see
+ * the same four nonces, so they agree on which of the two goes. */
+static void
+test_rekey_collision(void **state)
+{
+	struct t *t = setup("aes128gcm16", "aes128gcm16");
+	struct ike_child_rcfg rc_i = t->rc;
+	struct ike_child_req req_r = t->req;
+	struct ike_child_xchg xr = { 0 };
+	struct ike_child_made made_i;
+	struct ike_child cr;
+	uint8_t q[2048], a[2048];
+	size_t lq, la;
+	const uint8_t *lo_i, *lo_r;
+	int i_lowest_at_i, i_lowest_at_r;
+
+	(void)state;
+	/* i's request out */
+	assert_int_equal(ike_child_request(&t->p.i, &t->x, &t->req,
+	    t->p.first_i.spi_in, t->m1, sizeof(t->m1), &t->l1, t->err_i,
+	    sizeof(t->err_i)), 0);
+	/* r's crosses it: its SPIs, its view of the children */
+	req_r.spi_in = 0xc0de0032;
+	rc_i.spi_in = 0xc0de0031;
+	rc_i.children = &t->p.first_i;
+	ike_pair_ts(&rc_i.remote_ts[0], "10.2.0.0", "10.2.255.255");
+	ike_pair_ts(&rc_i.local_ts[0], "10.1.0.0", "10.1.255.255");
+	ike_pair_ts(&req_r.tsi[0], "10.2.0.0", "10.2.0.255");
+	ike_pair_ts(&req_r.tsr[0], "10.1.0.0", "10.1.0.255");
+	assert_int_equal(ike_child_request(&t->p.r, &xr, &req_r,
+	    t->p.first_r.spi_in, q, sizeof(q), &lq, t->err_r,
+	    sizeof(t->err_r)), 0);
+	/* each answers the other */
+	if (ike_child_request_in(&t->p.i, q, lq, &rc_i, &made_i, NULL, a,
+	    sizeof(a), &la, t->err_i, sizeof(t->err_i)) != IKE_CHILD_OK)
+		fail_msg("i as responder: %s", t->err_i);
+	assert_int_equal(made_i.rekeyed, 0xc0de0001);
+	if (ike_child_request_in(&t->p.r, t->m1, t->l1, &t->rc, &t->made, NULL,
+	    t->m2, sizeof(t->m2), &t->l2, t->err_r, sizeof(t->err_r)) !=
+	    IKE_CHILD_OK)
+		fail_msg("r as responder: %s", t->err_r);
+	assert_int_equal(t->made.rekeyed, 0xc0de0002);
+	if (ike_child_response_in(&t->p.r, &xr, a, la, &req_r, &cr, t->err_r,
+	    sizeof(t->err_r)) != IKE_CHILD_OK)
+		fail_msg("r's response: %s", t->err_r);
+	if (ike_child_response_in(&t->p.i, &t->x, t->m2, t->l2, &t->req,
+	    &t->ci, t->err_i, sizeof(t->err_i)) != IKE_CHILD_OK)
+		fail_msg("i's response: %s", t->err_i);
+	agree(t);
+	assert_memory_equal(cr.keys.i2r.b, made_i.child.keys.i2r.b, 20);
+	assert_int_equal(cr.spi_out, 0xc0de0031);
+	/* the lowest nonce, as each end sees the two exchanges: i's
+	 * exchange (x at i, made at r) against r's (made_i at i, xr at r) */
+	lo_i = memcmp(t->x.ni, t->x.nr, 32) < 0 ? t->x.ni : t->x.nr;
+	lo_r = memcmp(made_i.ni, made_i.nr, 32) < 0 ? made_i.ni : made_i.nr;
+	i_lowest_at_i = memcmp(lo_i, lo_r, 32) < 0;
+	lo_i = memcmp(t->made.ni, t->made.nr, 32) < 0 ? t->made.ni :
+	    t->made.nr;
+	lo_r = memcmp(xr.ni, xr.nr, 32) < 0 ? xr.ni : xr.nr;
+	i_lowest_at_r = memcmp(lo_i, lo_r, 32) < 0;
+	assert_int_equal(i_lowest_at_i, i_lowest_at_r);
+	ike_child_keys_wipe(&cr.keys);
+	ike_child_keys_wipe(&made_i.child.keys);
+	ike_child_xchg_clear(&xr);
+	done(t);
+}
+
+/* A responder rekeying itself, or deleting the IKE SA, says not now. */
+static void
+test_temporary_failure(void **state)
+{
+	struct t *t = setup("aes128gcm16", "aes128gcm16");
+	enum ike_child_result ri, rr;
+	struct snap s;
+
+	(void)state;
+	t->rc.temporary_failure = 1;
+	snap(t, &s);
+	child_round(t, t->p.first_i.spi_in, &ri, &rr);
+	assert_int_equal(rr, IKE_CHILD_FAIL);
+	assert_string_equal(t->err_r, "CREATE_CHILD_SA request while we rekey or "
+	    "delete that SA ourselves: TEMPORARY_FAILURE");
+	assert_int_equal(t->made.kind, IKE_CHILD_REKEY);
+	assert_int_equal(ri, IKE_CHILD_FAIL);
+	assert_string_equal(t->err_i, "peer answered the CHILD_SA with "
+	    "TEMPORARY_FAILURE: it is rekeying or deleting that SA itself; try "
+	    "again later");
+	kept(t, &s);
+	t->rc.temporary_failure = 0;
+	t->p.r.state = IKE_S_DELETING;
+	child_round(t, 0, &ri, &rr);
+	assert_int_equal(rr, IKE_CHILD_FAIL);
+	assert_string_equal(t->err_r, "CREATE_CHILD_SA request while the IKE SA "
+	    "is being deleted: TEMPORARY_FAILURE");
+	assert_int_equal(ri, IKE_CHILD_FAIL);
+	done(t);
+}
+
+/* One request at a time; the next after the response. */
+static void
+test_one_request_at_a_time(void **state)
+{
+	struct t *t = setup("aes128gcm16", "aes128gcm16");
+
+	(void)state;
+	assert_int_equal(ike_child_request(&t->p.i, &t->x, &t->req, 0, t->m1,
+	    sizeof(t->m1), &t->l1, t->err_i, sizeof(t->err_i)), 0);
+	assert_int_equal(ike_child_request(&t->p.i, &t->x, &t->req, 0, t->m2,
+	    sizeof(t->m2), &t->l2, t->err_i, sizeof(t->err_i)), -1);
+	assert_string_equal(t->err_i, "CREATE_CHILD_SA: our request 2 is still "
+	    "out");
+	assert_int_equal(ike_child_ike_rekey_request(&t->p.i, &t->x, t->p.ike,
+	    t->p.nike, t->m2, sizeof(t->m2), &t->l2, t->err_i,
+	    sizeof(t->err_i)), -1);
+	assert_int_equal(t->p.i.msgid_out, 2);
 	done(t);
 }
 
@@ -887,6 +1012,9 @@ main(void)
 		cmocka_unit_test(test_invalid_ke_retry),
 		cmocka_unit_test(test_ts_unacceptable),
 		cmocka_unit_test(test_rekey_unknown_child),
+		cmocka_unit_test(test_rekey_collision),
+		cmocka_unit_test(test_temporary_failure),
+		cmocka_unit_test(test_one_request_at_a_time),
 		cmocka_unit_test(test_ike_rekey),
 		cmocka_unit_test(test_ike_rekey_by_responder),
 		cmocka_unit_test(test_ike_rekey_every_group),
