@@ -667,6 +667,32 @@ say_no_esp(const struct ike_proposal *ours, size_t n,
 	ike_errf(err, errlen, "no acceptable CHILD_SA proposal: %s", a);
 }
 
+/*
+ * Our key pair for group g and g^ir with the peer's KE, which has that
+ * group (has_ke()).  A value that is not one of the group's (RFC 7296
+ * 3.4) is answered INVALID_SYNTAX, with the line.
+ */
+static int
+peer_ke(const struct ike_msg *m, uint16_t g, struct ike_dh **dh,
+    uint8_t *gir, size_t *glen, struct ike_buf *in, char *err, size_t errlen)
+{
+	char why[256];
+
+	*dh = NULL;
+	if (ike_dh_new(g, dh, err, errlen) != 0) {
+		ike_put_notify(in, 0, N_NO_PROPOSAL_CHOSEN, NULL, 0, NULL, 0);
+		return -1;
+	}
+	if (shared(*dh, m, g, gir, glen, why, sizeof(why)) != 0) {
+		ike_dh_free(*dh);
+		*dh = NULL;
+		ike_put_notify(in, 0, N_INVALID_SYNTAX, NULL, 0, NULL, 0);
+		return ike_errf(err, errlen, "peer's %s KE value is not one of the "
+		    "group's (%s): INVALID_SYNTAX", gname(g), why);
+	}
+	return 0;
+}
+
 /* The CHILD_SA whose outbound SPI (the peer's inbound) is spi, or -1. */
 static long
 find_child(const struct ike_child_rcfg *cfg, uint32_t spi)
@@ -763,13 +789,8 @@ child_request(struct ike_sa *sa, const struct ike_msg *m,
 	}
 	if (ike_random(nr, sizeof(nr), err, errlen) != 0)
 		return IKE_CHILD_DROP;
-	if (g != 0 && (ike_dh_new(g, &dh, err, errlen) != 0 ||
-	    shared(dh, m, g, gir, &glen, err, errlen) != 0)) {
-		/* a value that is not of the group (RFC 7296 3.4) */
-		ike_dh_free(dh);
-		ike_put_notify(in, 0, N_INVALID_SYNTAX, NULL, 0, NULL, 0);
+	if (g != 0 && peer_ke(m, g, &dh, gir, &glen, in, err, errlen) != 0)
 		return IKE_CHILD_FAIL;
-	}
 	ch->spi_in = cfg->spi_in;
 	rc = ike_child_keymat(sa->suite.prf, &sa->keys.d,
 	    ch->chosen.xf[IKE_XF_ENCR][0].id,
@@ -838,12 +859,8 @@ ike_rekey_request(struct ike_sa *sa, const struct ike_msg *m,
 	if (ike_random_spi(&spi_r, err, errlen) != 0 ||
 	    ike_random(nr, sizeof(nr), err, errlen) != 0)
 		return IKE_CHILD_DROP;
-	if (ike_dh_new(g, &dh, err, errlen) != 0 ||
-	    shared(dh, m, g, gir, &glen, err, errlen) != 0) {
-		ike_dh_free(dh);
-		ike_put_notify(in, 0, N_INVALID_SYNTAX, NULL, 0, NULL, 0);
+	if (peer_ke(m, g, &dh, gir, &glen, in, err, errlen) != 0)
 		return IKE_CHILD_FAIL;
-	}
 	rc = make_sa(sa, &pick, 0, spi_i, spi_r, ni, ni_len, nr, sizeof(nr),
 	    gir, glen, new_sa, err, errlen);
 	OPENSSL_cleanse(gir, sizeof(gir));

@@ -25,6 +25,7 @@
 #include "ike_info.h"
 #include "ike_pair.h"
 #include "ike_pld.h"
+#include "ike_sk_msg.h"
 
 struct t {
 	struct ike_pair p;
@@ -586,6 +587,41 @@ test_one_request_at_a_time(void **state)
 	done(t);
 }
 
+/* A KE value that is not of the group: INVALID_SYNTAX, nothing made. */
+static void
+test_bad_ke_value(void **state)
+{
+	struct t *t = setup("aes128gcm16-ecp256", "aes128gcm16-ecp256");
+	uint8_t inner[1024], spi[4] = { 0xc0, 0xde, 0, 0x11 }, ke[64], n[32];
+	struct ike_buf in;
+	struct snap s;
+
+	(void)state;
+	memset(ke, 0x5a, sizeof(ke));		/* not a point on P-256 */
+	memset(n, 1, sizeof(n));
+	ike_buf_init(&in, inner, sizeof(inner));
+	ike_put_sa(&in, t->esp_i, t->req.nesp, spi, 4);
+	ike_buf_begin(&in, IKE_PLD_NONCE, 0);
+	ike_buf_put(&in, n, sizeof(n));
+	ike_buf_end(&in);
+	ike_put_ke(&in, KE_ECP_256, ke, sizeof(ke));
+	ike_put_ts(&in, IKE_PLD_TSI, t->req.tsi, 1);
+	ike_put_ts(&in, IKE_PLD_TSR, t->req.tsr, 1);
+	assert_int_equal(ike_sk_msg_seal(&t->p.i, CREATE_CHILD_SA, 0,
+	    t->p.i.msgid_out, &in, t->m1, sizeof(t->m1), &t->l1, t->err_i,
+	    sizeof(t->err_i)), 0);
+	snap(t, &s);
+	assert_int_equal(ike_child_request_in(&t->p.r, t->m1, t->l1, &t->rc,
+	    &t->made, &t->new_r, t->m2, sizeof(t->m2), &t->l2, t->err_r,
+	    sizeof(t->err_r)), IKE_CHILD_FAIL);
+	assert_non_null(strstr(t->err_r, "peer's ECP_256 KE value is not one of "
+	    "the group's ("));
+	assert_non_null(strstr(t->err_r, "): INVALID_SYNTAX"));
+	assert_int_equal(t->made.child.spi_in, 0);
+	ike_pair_same_but_ids(&s.r, &t->p.r, 0, 1);
+	done(t);
+}
+
 /* ---- the IKE SA rekeyed -------------------------------------------- */
 
 /* One IKE rekey exchange from a (one end) to b (the other). */
@@ -1015,6 +1051,7 @@ main(void)
 		cmocka_unit_test(test_rekey_collision),
 		cmocka_unit_test(test_temporary_failure),
 		cmocka_unit_test(test_one_request_at_a_time),
+		cmocka_unit_test(test_bad_ke_value),
 		cmocka_unit_test(test_ike_rekey),
 		cmocka_unit_test(test_ike_rekey_by_responder),
 		cmocka_unit_test(test_ike_rekey_every_group),
