@@ -57,9 +57,8 @@ ike_sk_msg_open(const struct ike_sa *sa, const uint8_t *raw, size_t len,
 		    (unsigned long long)sa->spi_r);
 	if (m->hdr.exchange != exchange ||
 	    !(m->hdr.flags & IKE_FLAG_RESPONSE) != !response)
-		return ike_errf(err, errlen, "a %s %s where a %s %s is expected",
-		    ike_exchange_name(m->hdr.exchange) ?
-		    ike_exchange_name(m->hdr.exchange) : "unknown exchange",
+		return ike_errf(err, errlen, "%s %s where %s %s is expected",
+		    ike_exchange_name(m->hdr.exchange),
 		    m->hdr.flags & IKE_FLAG_RESPONSE ? "response" : "request",
 		    name, what);
 	if ((m->hdr.flags & IKE_FLAG_INITIATOR) != want_i)

@@ -940,7 +940,7 @@ test_bad_requests_dropped(void **state)
 	memcpy(bad, t->m1, t->l1);
 	bad[18] = INFORMATIONAL;
 	drop_request(t, bad, t->l1, "exchange");
-	assert_string_equal(t->err_r, "a INFORMATIONAL request where a "
+	assert_string_equal(t->err_r, "INFORMATIONAL request where "
 	    "CREATE_CHILD_SA request is expected");
 	memcpy(bad, t->m1, t->l1);
 	bad[0] ^= 0x80;
