@@ -16,7 +16,12 @@
 #    verifies ours (its log names the RFC 7427 scheme) and we verify its,
 #    each direction alone too (a PSK the other way); charon's certificate
 #    from a CA we do not trust, an ID that is not in our certificate
-#    (charon finds no key for it) and one charon's is not, each one line.
+#    (charon finds no key for it) and one charon's is not, each one line;
+#    the classic signature methods with a charon that sends no
+#    SIGNATURE_HASH_ALGORITHMS;
+#  - nicsecd as the responder (init_probe --respond), charon initiating with
+#    its RSA certificate: our CERTREQ in IKE_SA_INIT, IKE_AUTH over 4500, the
+#    SAs up at charon; charon's certificate from a CA we do not trust.
 #
 #   init_interop.sh [BUILD]
 set -uo pipefail
@@ -195,6 +200,46 @@ if [ $rc = 1 ] && grep -q "^failed: peer refused our authentication (AUTHENTICAT
 	ok "our ID not in our certificate: charon: no trusted ECDSA public key found for 'moon.nicsec.test'"
 else
 	not_ok "our ID not in our certificate:"$'\n'"$out"$'\n'"$(tail -5 <<<"$log")"
+fi
+
+# nicsecd as the responder, charon initiating (swanctl --initiate): our
+# IKE_SA_INIT response asks for its certificate (CERTREQ), charon floats to
+# 4500 (kernel-libipsec fakes a NAT), we check its certificate and sign
+resp_probe() {  # AUTH: the probe's output in $out, its status in $rc
+	local pid
+	ip netns exec "$IKE_LEFT" "$PROBE" --respond "$IKE_LEFT_IP" "$IKE_RIGHT_IP" \
+		aes256gcm16-prfsha384-ecp384 aes128gcm16 "$IKE_LEFT_NET" "$IKE_RIGHT_NET" \
+		$L $RT "$1" >"$IKE_WORK/resp.out" 2>&1 &
+	pid=$!
+	ike_track_pid "$pid"
+	# a new IKE SA each time, not a CHILD_SA on the one the last left
+	swanctl_in "$IKE_RIGHT" "$R" --terminate --ike gw --force >/dev/null 2>&1
+	sleep 0.2
+	swanctl_in "$IKE_RIGHT" "$R" --initiate --child net --timeout 10 >"$IKE_WORK/initiate.out" 2>&1
+	wait "$pid"
+	rc=$?
+	out=$(cat "$IKE_WORK/resp.out")
+}
+cert_conn rsa remote_addrs=$IKE_LEFT_IP | swanctl_conf "$IKE_RIGHT" "$R" >/dev/null || exit 1
+log_mark
+resp_probe "$(ours ecdsa),$CA"
+log_since
+if up "responder, charon's RSA certificate and our ECDSA one" $L; then
+	if grep -q 'received cert request for "CN=nicsec test CA"' <<<"$log" &&
+		grep -q "sending end entity cert \"CN=$RT\"" <<<"$log" &&
+		grep -q "authentication of '$L' with ECDSA_WITH_SHA256_DER successful" <<<"$log"; then
+		ok "responder: charon took our CERTREQ, sent its certificate and verified our ECDSA_WITH_SHA256_DER"
+	else
+		not_ok "responder: charon's log lacks the CERTREQ, its CERT or our signature:"$'\n'"$log"
+	fi
+fi
+resp_probe "$(ours ecdsa),ca=$IKE_WORK/pki2/x509ca/ca.pem"
+log_since
+if [ $rc = 1 ] && grep -q "^failed: peer certificate 'CN=$RT' is not signed by a trusted CA (its issuer: CN=nicsec test CA; cacerts: CN=other CA)$" <<<"$out" &&
+	grep -q "received AUTHENTICATION_FAILED notify error" <<<"$log"; then
+	ok "responder, charon's certificate from an untrusted CA: $(grep '^failed' <<<"$out"); charon got AUTHENTICATION_FAILED"
+else
+	not_ok "responder, charon's certificate from an untrusted CA:"$'\n'"$out"$'\n'"$(tail -5 <<<"$log")"
 fi
 
 # a charon that sends no SIGNATURE_HASH_ALGORITHMS: the classic methods,

@@ -15,6 +15,15 @@
  * certificate that CA or the pinned one vouches for); a side with no
  * certificate uses the PSK.
  *
+ *	init_probe --respond LOCAL_IP REMOTE_IP PROPOSALS ESP_PROPOSALS
+ *	    LOCAL_TS REMOTE_TS ID PEER_ID AUTH
+ *
+ * is the responder's side (host/ike_init.c, host/ike_auth.c): it waits up to
+ * 15 s for the peer's IKE_SA_INIT request on UDP 500, answers it (with a
+ * CERTREQ for AUTH's CAs), then its IKE_AUTH request on 500 or 4500 (with
+ * the non-ESP marker: a peer behind a NAT, or charon faking one), answers
+ * it and exits; retransmitted requests get the same response again.
+ *
  * Prints a line for each message ("sending IKE_SA_INIT request 0 [ SA KE
  * No N(NATD_S_IP) N(NATD_D_IP) ]"), then "established: SUITE, SPIs ...,
  * NAT ..." and exits 0; or the line that says why not, and exits 1.
@@ -207,6 +216,201 @@ auth(struct ike_sa *sa, int s, char **argv)
 	return 0;
 }
 
+/* ---- the responder ------------------------------------------------- */
+
+/* A datagram from s; on 4500 the IKE message after the non-ESP marker (0:
+ * ESP or a keepalive, not for us). */
+static ssize_t
+recv_ike(int s, int natt, uint8_t *buf, size_t cap,
+    struct sockaddr_storage *from)
+{
+	socklen_t fl = sizeof(*from);
+	ssize_t got = recvfrom(s, buf, cap, 0, (struct sockaddr *)from, &fl);
+
+	if (got < 0 || !natt)
+		return got;
+	if (got < IKE_NON_ESP_MARKER + IKE_HDR_LEN ||
+	    memcmp(buf, "\0\0\0\0", IKE_NON_ESP_MARKER) != 0)
+		return 0;
+	memmove(buf, buf + IKE_NON_ESP_MARKER, (size_t)got -
+	    IKE_NON_ESP_MARKER);
+	return got - IKE_NON_ESP_MARKER;
+}
+
+static int
+send_ike(int s, int natt, const uint8_t *msg, size_t len,
+    const struct sockaddr_storage *to)
+{
+	static uint8_t buf[IKE_NON_ESP_MARKER + IKE_MSG_MAX];
+	size_t off = natt ? IKE_NON_ESP_MARKER : 0;
+
+	show("sending", msg, len);
+	memset(buf, 0, IKE_NON_ESP_MARKER);
+	memcpy(buf + off, msg, len);
+	return sendto(s, buf, len + off, 0, (const struct sockaddr *)to,
+	    sizeof(struct sockaddr_in)) == (ssize_t)(len + off) ? 0 : -1;
+}
+
+/* The IKE_AUTH request in msg: the connection's config as the daemon
+ * would pick it by IDi, then our response.  0 once answered. */
+static int
+respond_auth(struct ike_sa *sa, const uint8_t *msg, size_t len,
+    struct ike_auth_rcfg *rc, uint8_t *out, size_t cap, size_t *outlen,
+    int *done)
+{
+	struct ike_child ch;
+	enum ike_auth_result r;
+	uint8_t type, id[256];
+	size_t idlen;
+	char err[1024], idstr[256], prop[256], tsi[128], tsr[128];
+
+	if (ike_auth_peek_id(sa, msg, len, &type, id, sizeof(id), &idlen, err,
+	    sizeof(err)) != 0) {
+		printf("dropped: %s\n", err);
+		return -1;
+	}
+	ike_cert_id_str(type, id, idlen, idstr, sizeof(idstr));
+	printf("peer ID: %s\n", idstr);
+	r = ike_auth_request_in(sa, msg, len, rc, &ch, out, cap, outlen, err,
+	    sizeof(err));
+	if (r == IKE_AUTH_DROP) {
+		printf("dropped: %s\n", err);
+		return -1;
+	}
+	*done = r == IKE_AUTH_OK ? 1 : -1;
+	if (r != IKE_AUTH_OK) {
+		printf("failed: %s%s\n", r == IKE_AUTH_CHILD_FAIL ?
+		    "IKE SA up, CHILD_SA refused: " : "", err);
+		return 0;
+	}
+	ike_xform_format(&ch.chosen, prop, sizeof(prop));
+	ike_ts_format(&ch.tsi[0], tsi, sizeof(tsi));
+	ike_ts_format(&ch.tsr[0], tsr, sizeof(tsr));
+	printf("child: SPIs %08x_i %08x_o, %s, %s === %s\n", ch.spi_in,
+	    ch.spi_out, prop, tsi, tsr);
+	ike_child_keys_wipe(&ch.keys);
+	return 0;
+}
+
+static int
+respond(char **argv)
+{
+	static uint8_t msg[IKE_MSG_MAX], out[IKE_MSG_MAX];
+	struct ike_proposal ours[IKE_PROPOSALS_MAX], esp[IKE_PROPOSALS_MAX];
+	struct sockaddr_storage local, nat_local, from;
+	struct ike_auth_rcfg rc;
+	struct ike_creds *cr;
+	struct ike_sa sa;
+	struct ike_msg m;
+	struct pollfd p[2];
+	uint8_t creq[20 * 8];
+	size_t n, clen = 0, outlen = 0;
+	uint32_t last_id = 0;
+	int s[2], done = 0, waited, k, last_exch = 0;
+	char err[1024], suite[256];
+
+	memset(&rc, 0, sizeof(rc));
+	memset(&sa, 0, sizeof(sa));
+	if (addr(&local, argv[0], 500) != 0 || addr(&nat_local, argv[0],
+	    4500) != 0 || ike_xform_parse(IKE_PROTO_IKE, argv[2], ours,
+	    IKE_PROPOSALS_MAX, &n, err, sizeof(err)) != 0 ||
+	    ike_xform_parse(IKE_PROTO_ESP, argv[3], esp, IKE_PROPOSALS_MAX,
+	    &rc.nesp, err, sizeof(err)) != 0 ||
+	    ts_cidr(argv[4], &rc.local_ts[0]) ||
+	    ts_cidr(argv[5], &rc.remote_ts[0])) {
+		fprintf(stderr, "init_probe: bad arguments %s\n", err);
+		return 2;
+	}
+	rc.esp = esp;
+	rc.nlocal_ts = rc.nremote_ts = 1;
+	rc.auth.id_type = rc.auth.peer_id_type = IKE_ID_FQDN;
+	rc.auth.id = (const uint8_t *)argv[6];
+	rc.auth.id_len = strlen(argv[6]);
+	rc.auth.peer_id = (const uint8_t *)argv[7];
+	rc.auth.peer_id_len = strlen(argv[7]);
+	if (auth_arg(argv[8], &rc.auth, &cr) != 0)
+		return 2;
+	if (rc.auth.trust != NULL)
+		ike_creds_certreq(rc.auth.trust, creq, sizeof(creq), &clen);
+	if (ike_random(&rc.spi_in, 4, err, sizeof(err)) != 0)
+		return 1;
+	rc.spi_in |= 0x100;
+	for (k = 0; k < 2; k++) {
+		if ((s[k] = socket(AF_INET, SOCK_DGRAM, 0)) < 0 ||
+		    bind(s[k], (struct sockaddr *)(k ? &nat_local : &local),
+		    sizeof(struct sockaddr_in)) != 0) {
+			fprintf(stderr, "init_probe: socket: %s\n",
+			    strerror(errno));
+			return 1;
+		}
+		p[k].fd = s[k];
+		p[k].events = POLLIN;
+	}
+	for (waited = 0; done == 0 && waited < 150; ) {
+		ssize_t got;
+
+		if (poll(p, 2, 100) <= 0) {
+			waited++;
+			continue;
+		}
+		k = (p[0].revents & POLLIN) ? 0 : 1;
+		if ((got = recv_ike(s[k], k, msg, sizeof(msg), &from)) <= 0 ||
+		    ike_msg_parse(msg, (size_t)got, &m, err, sizeof(err)) !=
+		    IKE_OK || (m.hdr.flags & IKE_FLAG_RESPONSE))
+			continue;
+		show("received", msg, (size_t)got);
+		/* a retransmission: the same answer */
+		if (outlen > 0 && m.hdr.spi_i == sa.spi_i &&
+		    m.hdr.exchange == last_exch && m.hdr.msgid == last_id) {
+			send_ike(s[k], k, out, outlen, &from);
+			continue;
+		}
+		if (m.hdr.exchange == IKE_SA_INIT) {
+			enum ike_init_result r;
+
+			ike_sa_clear(&sa);
+			memset(&sa, 0, sizeof(sa));
+			sa.local = local;
+			sa.remote = from;
+			sa.certreq = clen ? creq : NULL;
+			sa.certreq_len = clen;
+			r = ike_init_request_in(&sa, &m, ours, n, NULL, out,
+			    sizeof(out), &outlen, err, sizeof(err));
+			if (r != IKE_INIT_OK && r != IKE_INIT_ANSWER) {
+				printf("dropped: %s\n", err);
+				outlen = 0;
+				continue;
+			}
+			if (r == IKE_INIT_ANSWER)
+				printf("answer: %s\n", err);
+			send_ike(s[k], k, out, outlen, &from);
+			if (r == IKE_INIT_OK) {
+				ike_xform_format(&sa.chosen, suite,
+				    sizeof(suite));
+				printf("established: %s, SPIs %016llx_i "
+				    "%016llx_r, NAT %s\n", suite,
+				    (unsigned long long)sa.spi_i,
+				    (unsigned long long)sa.spi_r, sa.nat_local ?
+				    "here" : sa.nat_remote ? "there" : "none");
+			}
+		} else if (m.hdr.exchange == IKE_AUTH &&
+		    sa.state == IKE_S_INIT_DONE) {
+			if (respond_auth(&sa, msg, (size_t)got, &rc, out,
+			    sizeof(out), &outlen, &done) != 0)
+				continue;
+			send_ike(s[k], k, out, outlen, &from);
+		} else
+			continue;
+		last_exch = m.hdr.exchange;
+		last_id = m.hdr.msgid;
+	}
+	ike_sa_clear(&sa);
+	ike_creds_free(cr);
+	if (done == 0)
+		printf("init_probe: no IKE_AUTH request in 15 s\n");
+	return done == 1 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -218,10 +422,12 @@ main(int argc, char **argv)
 	size_t n, len;
 	int s, round, rc;
 
+	if (argc == 11 && strcmp(argv[1], "--respond") == 0)
+		return respond(argv + 2);
 	if (argc != 4 && argc != 10) {
-		fprintf(stderr, "usage: init_probe LOCAL_IP REMOTE_IP "
-		    "PROPOSALS [ESP_PROPOSALS LOCAL_TS REMOTE_TS ID PEER_ID "
-		    "AUTH]\n");
+		fprintf(stderr, "usage: init_probe [--respond] LOCAL_IP "
+		    "REMOTE_IP PROPOSALS [ESP_PROPOSALS LOCAL_TS REMOTE_TS ID "
+		    "PEER_ID AUTH]\n");
 		return 2;
 	}
 	memset(&sa, 0, sizeof(sa));
