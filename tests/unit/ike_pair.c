@@ -104,6 +104,11 @@ ike_pair_up(struct ike_pair *p, const char *ike)
 		fail_msg("IKE_AUTH initiator: %s", err);
 	assert_int_equal(p->i.state, IKE_S_ESTABLISHED);
 	assert_int_equal(p->r.state, IKE_S_ESTABLISHED);
+	assert_true(l1 <= sizeof(p->auth_req) && l2 <= sizeof(p->auth_resp));
+	memcpy(p->auth_req, m1, l1);
+	p->auth_req_len = l1;
+	memcpy(p->auth_resp, m2, l2);
+	p->auth_resp_len = l2;
 }
 
 void

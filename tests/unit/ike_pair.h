@@ -15,6 +15,9 @@ struct ike_pair {
 	struct ike_proposal ike[IKE_PROPOSALS_MAX];
 	size_t nike;
 	struct ike_child first_i, first_r;	/* IKE_AUTH's CHILD_SA */
+	/* IKE_AUTH's two messages, as ike_auth.c sealed them */
+	uint8_t auth_req[2048], auth_resp[2048];
+	size_t auth_req_len, auth_resp_len;
 };
 
 /* Up, with IKE proposals ike (both ends), PSK, ESP AES-GCM-128, SPIs

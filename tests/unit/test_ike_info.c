@@ -6,7 +6,7 @@
  * either end, notifies reported, UNSUPPORTED_CRITICAL_PAYLOAD and a
  * malformed DELETE answered with their errors; tampered, garbled,
  * truncated, replayed and misdirected messages dropped with nothing
- * changed.
+ * changed; the shared SK frame (host/ike_sk_msg.c) on IKE_AUTH's messages.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -474,6 +474,50 @@ test_bad_messages_dropped(void **state)
 	done(t);
 }
 
+/* The shared SK frame reads IKE_AUTH's messages as ike_auth.c wrote them,
+ * and writes the same header: ike_auth.c can use it as it is. */
+static void
+test_sk_frame_serves_ike_auth(void **state)
+{
+	struct t *t = setup();
+	struct ike_msg m;
+	struct ike_buf in;
+	uint8_t inner[64], msg[256];
+	size_t plen, l;
+	char line[256];
+
+	(void)state;
+	assert_int_equal(ike_sk_msg_open(&t->p.r, t->p.auth_req,
+	    t->p.auth_req_len, IKE_AUTH, 0, 1, &m, t->plain, sizeof(t->plain),
+	    &plen, t->err_r, sizeof(t->err_r)), 0);
+	ike_msg_summary(&m, line, sizeof(line));
+	assert_string_equal(line, "IKE_AUTH request 1 [ IDi AUTH SA TSi TSr ]");
+	assert_int_equal(ike_sk_msg_open(&t->p.i, t->p.auth_resp,
+	    t->p.auth_resp_len, IKE_AUTH, 1, 1, &m, t->plain, sizeof(t->plain),
+	    &plen, t->err_i, sizeof(t->err_i)), 0);
+	ike_msg_summary(&m, line, sizeof(line));
+	assert_string_equal(line, "IKE_AUTH response 1 [ IDr AUTH SA TSi TSr ]");
+	/* as ike_auth.c's respond(): the same header (SPIs, SK first,
+	 * exchange, flags, Message ID) */
+	ike_buf_init(&in, inner, sizeof(inner));
+	ike_put_notify(&in, 0, N_AUTHENTICATION_FAILED, NULL, 0, NULL, 0);
+	assert_int_equal(ike_sk_msg_seal(&t->p.r, IKE_AUTH, 1, 1, &in, msg,
+	    sizeof(msg), &l, t->err_r, sizeof(t->err_r)), 0);
+	assert_memory_equal(msg, t->p.auth_resp, 24);
+	/* and the wrong Message ID, or the wrong role, is refused */
+	assert_int_equal(ike_sk_msg_open(&t->p.r, t->p.auth_req,
+	    t->p.auth_req_len, IKE_AUTH, 0, 2, &m, t->plain, sizeof(t->plain),
+	    &plen, t->err_r, sizeof(t->err_r)), -1);
+	assert_string_equal(t->err_r, "IKE_AUTH request with message ID 1, "
+	    "expected 2");
+	assert_int_equal(ike_sk_msg_open(&t->p.r, t->p.auth_req,
+	    t->p.auth_req_len, IKE_AUTH, 1, 1, &m, t->plain, sizeof(t->plain),
+	    &plen, t->err_r, sizeof(t->err_r)), -1);
+	assert_string_equal(t->err_r, "IKE_AUTH request where IKE_AUTH response "
+	    "is expected");
+	done(t);
+}
+
 int
 main(void)
 {
@@ -487,6 +531,7 @@ main(void)
 		cmocka_unit_test(test_notifies_reported),
 		cmocka_unit_test(test_errors_answered),
 		cmocka_unit_test(test_bad_messages_dropped),
+		cmocka_unit_test(test_sk_frame_serves_ike_auth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
