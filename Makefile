@@ -238,6 +238,14 @@ $(BUILD)/card/sa_churn: tests/card/sa_churn.c $(BUILD)/driver/libnicsec.a $(GEN)
 	@mkdir -p $(BUILD)/card
 	$(CC) $(CFLAGS) -Idriver -I$(BUILD)/gen -o $@ $< $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)
 all: $(BUILD)/card/sa_churn
+# nicsecd's data plane against a live card (tests/card/dataplane.sh)
+DATAPLANE_SRCS = host/dataplane.c host/dp_slots.c host/dp_ts.c
+DATAPLANE_HDRS = host/dataplane.h host/dp_slots.h host/dp_ts.h host/ike_auth.h host/ike_crypto.h
+$(BUILD)/card/dp_probe: tests/card/dp_probe.c $(DATAPLANE_SRCS) $(DATAPLANE_HDRS) $(BUILD)/driver/libnicsec.a $(GEN)
+	@mkdir -p $(BUILD)/card
+	$(CC) $(CFLAGS) -Ihost -Idriver -I$(BUILD)/gen -o $@ $< $(DATAPLANE_SRCS) $(BUILD)/driver/libnicsec.a \
+	  $(LIBPCI_LIBS) -lcrypto
+all: $(BUILD)/card/dp_probe
 
 # --- C unit tests (cmocka) ---------------------------------------------------
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -317,6 +325,10 @@ all: $(BUILD)/fuzz/fuzz_ike_msg
 # the device layer's test links it from libnicsec.a, with libpci
 $(BUILD)/unit/test_pci_dev: $(BUILD)/driver/libnicsec.a
 $(BUILD)/unit/test_pci_dev: UNIT_LIBS = $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)
+# nicsecd's privilege drop (host/privs.c), with libcap-ng; as root it checks
+# /proc/self/status after each drop
+$(BUILD)/unit/test_privs: host/privs.c host/privs.h
+$(BUILD)/unit/test_privs: UNIT_LIBS = -Ihost host/privs.c -lcap-ng
 
 unit-test: unit-build
 	@bash scripts/run-unit-tests.sh $(UNIT_TESTS)

@@ -17,6 +17,7 @@ PACKAGES="
 	libssl-dev
 	libcmocka-dev
 	libpci-dev
+	libcap-ng-dev
 	python3
 	python3-cryptography-vectors
 	python3-scapy
