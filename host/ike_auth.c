@@ -405,7 +405,7 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 		return ike_errf(err, errlen, "computing our AUTH failed"),
 		    IKE_AUTH_DROP;
 	if (put_auth(&in, sa, &cfg->auth, 0, oct, olen, err, errlen) != 0)
-		return IKE_AUTH_DROP;
+		goto auth_failed;	/* we can't prove who we are */
 
 	if ((pl = ike_msg_find(&m, IKE_PLD_SA, 0)) == NULL ||
 	    ike_pld_sa(pl, sp, IKE_PROPOSALS_MAX, &n, err, errlen) != 0)
@@ -477,6 +477,7 @@ child_failed:
 auth_failed:
 	/* RFC 7296 2.21.2: AUTHENTICATION_FAILED alone, and the IKE SA
 	 * goes. */
+	ike_buf_init(&in, inner, sizeof(inner));
 	ike_put_notify(&in, 0, N_AUTHENTICATION_FAILED, NULL, 0, NULL, 0);
 	sa->state = IKE_S_DEAD;
 	if (respond(sa, &m, &in, resp, cap, resp_len, NULL, 0) != 0)

@@ -935,7 +935,7 @@ ike_cert_sign(const struct ike_creds *c, unsigned peer_hashes,
 	uint8_t der[IKE_SIG_MAX];
 	const struct sig_alg *a = NULL;
 	size_t flen = 0, slen;
-	int rsa, hash, bits;
+	int rsa, hash, hash14, bits;
 	uint8_t m = IKE_AUTH_RSA_SIG;
 
 	if (!ike_creds_can_sign(c))
@@ -946,18 +946,17 @@ ike_cert_sign(const struct ike_creds *c, unsigned peer_hashes,
 		return ike_errf(err, errlen, "our key is of a kind nicsec "
 		    "does not sign with");
 	if (rsa)
-		hash = peer_hashes ? IKE_HASH_SHA2_256 : IKE_HASH_SHA1;
-	if (peer_hashes != 0) {
-		/* RFC 7427 */
-		if ((hash = pick_hash(hash, peer_hashes)) == 0)
-			return ike_errf(err, errlen, "peer's "
-			    "SIGNATURE_HASH_ALGORITHMS (0x%x) name no SHA-2 we "
-			    "sign with", peer_hashes);
+		hash = IKE_HASH_SHA2_256;
+	/* RFC 7427 with a SHA-2 the peer has; else (no list, or one with
+	 * only SHA-1) the method of the key's kind, which every peer takes */
+	if (peer_hashes != 0 && (hash14 = pick_hash(hash, peer_hashes)) != 0) {
+		hash = hash14;
 		for (size_t i = 0; i < NSIG_ALGS; i++)
 			if (sig_algs[i].rsa == rsa && sig_algs[i].hash == hash)
 				a = &sig_algs[i];
 		m = IKE_AUTH_DIGITAL_SIG;
-	}
+	} else if (rsa)
+		hash = IKE_HASH_SHA1;
 	slen = EVP_PKEY_get_size(c->key);
 	if (slen > sizeof(der) || digest_sign(c->key, hash_md(hash), octets,
 	    olen, der, &slen) != 0)

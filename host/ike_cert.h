@@ -150,8 +150,8 @@ void ike_cert_id_str(uint8_t type, const uint8_t *d, size_t n, char *buf,
  * it is method 14 (RFC 7427 3): the AlgorithmIdentifier of RFC 7427 A,
  * RSA PKCS#1 v1.5 or ECDSA (DER), SHA2-256 for RSA and the curve's own
  * hash for ECDSA when the peer has them, else another SHA-2 it has.  With
- * peer_hashes 0 the classic methods: 1 (RSA, SHA-1) or 9, 10, 11 (ECDSA
- * P-256/SHA-256, P-384/SHA-384, P-521/SHA-512, r | s).  *method and
+ * peer_hashes 0 (or no SHA-2 in them) the classic methods: 1 (RSA, SHA-1)
+ * or 9, 10, 11 (ECDSA P-256/SHA-256, P-384/SHA-384, P-521/SHA-512, r | s).  *method and
  * auth[0..*alen) are the AUTH payload's.
  */
 int ike_cert_sign(const struct ike_creds *c, unsigned peer_hashes,

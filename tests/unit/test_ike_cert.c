@@ -3,7 +3,7 @@
  * certificates (host/ike_auth.c), both ends in one process after an
  * IKE_SA_INIT between them.  The keys and certificates are made at test
  * time by the openssl command (a CA, another CA, RSA 2048 and 3072, ECDSA
- * P-256 and P-384, an expired one, an encrypted and a DER key), and the
+ * P-256, P-384 and P-521, an intermediate CA, an expired one, an encrypted and a DER key), and the
  * openssl command is the oracle for our RFC 7427 signatures both ways: it
  * verifies ours (pkeyutl/dgst -verify) and signs octets we verify.
  *
@@ -57,12 +57,14 @@ static const char pki_sh[] =
 	"RSA3='-algorithm RSA -pkeyopt rsa_keygen_bits:3072'\n"
 	"EC256='-algorithm EC -pkeyopt ec_paramgen_curve:P-256'\n"
 	"EC384='-algorithm EC -pkeyopt ec_paramgen_curve:P-384'\n"
+	"EC521='-algorithm EC -pkeyopt ec_paramgen_curve:P-521'\n"
 	"ca ca 'nicsec test CA'\n"
 	"ca other 'other CA'\n"
 	"host left \"$RSA2\" ca /O=nicsec/CN=left "
 	"'DNS:left.test,email:ops@left.test,IP:192.0.2.1'\n"
 	"host right \"$EC256\" ca /CN=right DNS:right.test\n"
 	"host r384 \"$EC384\" ca /CN=r384 DNS:r384.test\n"
+	"host r521 \"$EC521\" ca /CN=r521 DNS:r521.test\n"
 	"host r3072 \"$RSA3\" ca /CN=r3072 DNS:r3072.test\n"
 	"host gw2 \"$EC256\" other /CN=gw2 DNS:gw2.test\n"
 	/* an intermediate CA under ca, and a leaf under it */
@@ -89,7 +91,7 @@ static const char pki_sh[] =
 	"-out left-enc.key\n"
 	"q openssl pkey -in right.key -outform DER -out right-key.der\n"
 	"q openssl x509 -in right.pem -outform DER -out right.der\n"
-	"for n in left right r384 r3072; do "
+	"for n in left right r384 r521 r3072; do "
 	"q openssl x509 -in $n.pem -pubkey -noout -out $n.pub; done\n";
 
 static int
@@ -414,6 +416,15 @@ test_sign_methods(void **state)
 	assert_int_equal(alen, 64);
 	sign_verify("r384", 0, IKE_AUTH_ECDSA_384, "ECDSA P-384", auth, &alen);
 	assert_int_equal(alen, 96);
+	/* P-521: its own hash, SHA2-512, and 66-byte r and s */
+	sign_verify("r521", ALL_SHA2, IKE_AUTH_DIGITAL_SIG, "ECDSA P-521", auth,
+	    &alen);
+	oracle("r521", auth, alen, "sha512", "ecdsa-with-SHA512");
+	sign_verify("r521", 0, IKE_AUTH_ECDSA_521, "ECDSA P-521", auth, &alen);
+	assert_int_equal(alen, 132);
+	/* a peer that lists only SHA-1: the classic method again */
+	sign_verify("left", IKE_HASH_BIT(IKE_HASH_SHA1), IKE_AUTH_RSA_SIG,
+	    "RSA", auth, &alen);
 }
 
 /* openssl signs, we verify: the other direction of the oracle. */
