@@ -622,6 +622,74 @@ test_bad_ke_value(void **state)
 	done(t);
 }
 
+/*
+ * Inner payloads the peer holds the keys for but that are wrong: a good
+ * request's, bit-flipped or cut, sealed again.  Each is answered (an
+ * error, or a CHILD_SA when the flip did not matter) or dropped; an
+ * answer moves the Message ID on by one, a drop changes nothing.
+ */
+static void
+test_mutated_inner_payloads(void **state)
+{
+	struct t *t = setup("aes128gcm16-ecp256", "aes128gcm16-ecp256");
+	static uint8_t good[4096], bad[4096];
+	struct ike_msg m;
+	struct ike_buf in;
+	uint64_t rnd = 99;
+	size_t glen, plen;
+	uint8_t first;
+	char line[256];
+	int answered = 0;
+
+	(void)state;
+	assert_int_equal(ike_child_request(&t->p.i, &t->x, &t->req,
+	    t->p.first_i.spi_in, t->m1, sizeof(t->m1), &t->l1, t->err_i,
+	    sizeof(t->err_i)), 0);
+	ike_pair_peek(&t->p.r, t->m1, t->l1, &m, t->plain, sizeof(t->plain),
+	    line, sizeof(line));
+	first = m.sk_next;
+	assert_int_equal(ike_sk_open(&t->p.r.sk_in, t->m1, t->l1, m.sk_off,
+	    good, sizeof(good), &glen, NULL, 0), 0);
+	for (int k = 0; k < 2000; k++) {
+		struct ike_sa before = t->p.r;
+		enum ike_child_result rr;
+
+		rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL;
+		memcpy(bad, good, glen);
+		plen = glen;
+		if ((rnd >> 60) == 0)
+			plen = (size_t)(rnd >> 20) % glen;
+		else
+			for (int f = 0; f < 1 + (int)((rnd >> 56) & 3); f++) {
+				rnd = rnd * 6364136223846793005ULL + 1;
+				bad[(rnd >> 33) % glen] ^= (uint8_t)(1u <<
+				    ((rnd >> 24) & 7));
+			}
+		ike_buf_init(&in, bad, sizeof(bad));
+		in.len = plen;
+		in.first = first;
+		assert_int_equal(ike_sk_msg_seal(&t->p.i, CREATE_CHILD_SA, 0,
+		    t->p.r.msgid_in, &in, t->m1, sizeof(t->m1), &t->l1, t->err_i,
+		    sizeof(t->err_i)), 0);
+		rr = ike_child_request_in(&t->p.r, t->m1, t->l1, &t->rc,
+		    &t->made, &t->new_r, t->m2, sizeof(t->m2), &t->l2, t->err_r,
+		    sizeof(t->err_r));
+		ike_child_keys_wipe(&t->made.child.keys);
+		if (rr == IKE_CHILD_DROP) {
+			assert_memory_equal(&before, &t->p.r, sizeof(before));
+			continue;
+		}
+		answered++;
+		ike_pair_same_but_ids(&before, &t->p.r, 0, 1);
+		if (t->made.kind == IKE_CHILD_IKE_REKEY && rr == IKE_CHILD_OK) {
+			ike_sa_clear(&t->new_r);
+			memset(&t->new_r, 0, sizeof(t->new_r));
+		}
+	}
+	assert_true(answered > 0);
+	done(t);
+}
+
 /* ---- the IKE SA rekeyed -------------------------------------------- */
 
 /* One IKE rekey exchange from a (one end) to b (the other). */
@@ -1052,6 +1120,7 @@ main(void)
 		cmocka_unit_test(test_temporary_failure),
 		cmocka_unit_test(test_one_request_at_a_time),
 		cmocka_unit_test(test_bad_ke_value),
+		cmocka_unit_test(test_mutated_inner_payloads),
 		cmocka_unit_test(test_ike_rekey),
 		cmocka_unit_test(test_ike_rekey_by_responder),
 		cmocka_unit_test(test_ike_rekey_every_group),
