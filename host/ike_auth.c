@@ -18,13 +18,11 @@
 /* The peer's CERT payloads we look at: its own and intermediates. */
 #define PEER_CERTS_MAX	8
 
-/* An ID as strongSwan writes it: the address, the string, the DN. */
-#define id_str	ike_cert_id_str
-
 /*
- * After our ID payload: [CERT], [CERTREQ] (initiator: the responder asked
- * in IKE_SA_INIT's response), then AUTH over octets: the signature with
- * our certificate's key, or the PSK's MAC.
+ * After our ID payload: [CERT], [CERTREQ] (the initiator's; a responder's
+ * goes in its IKE_SA_INIT response), then AUTH over octets: the signature
+ * with our certificate's key, or the PSK's MAC.  IDs in log lines are as
+ * strongSwan writes them (ike_cert_id_str(): address, string or DN).
  */
 static int
 put_auth(struct ike_buf *in, const struct ike_sa *sa,
@@ -80,7 +78,7 @@ check_auth(const struct ike_msg *m, const struct ike_id *id,
 	X509 *x;
 	int rc;
 
-	id_str(id->type, id->data, id->len, got, sizeof(got));
+	ike_cert_id_str(id->type, id->data, id->len, got, sizeof(got));
 	if (a->trust == NULL) {
 		if (au->method != IKE_AUTH_PSK)
 			return ike_errf(err, errlen, "peer %s authenticates with "
@@ -282,9 +280,9 @@ ike_auth_response_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	if (a->peer_id_type != 0 && (id.type != a->peer_id_type ||
 	    id.len != a->peer_id_len || memcmp(id.data, a->peer_id,
 	    id.len) != 0)) {
-		id_str(id.type, id.data, id.len, got, sizeof(got));
-		id_str(a->peer_id_type, a->peer_id, a->peer_id_len, want,
-		    sizeof(want));
+		ike_cert_id_str(id.type, id.data, id.len, got, sizeof(got));
+		ike_cert_id_str(a->peer_id_type, a->peer_id, a->peer_id_len,
+		    want, sizeof(want));
 		sa->state = IKE_S_DEAD;
 		return ike_errf(err, errlen, "peer ID %s is not the one we expect, "
 		    "%s", got, want), IKE_AUTH_FAIL;
@@ -374,11 +372,11 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	sa->msgid_in++;
 
 	ike_buf_init(&in, inner, sizeof(inner));
-	id_str(id.type, id.data, id.len, got, sizeof(got));
+	ike_cert_id_str(id.type, id.data, id.len, got, sizeof(got));
 	if (cfg->auth.peer_id_type != 0 && (id.type != cfg->auth.peer_id_type ||
 	    id.len != cfg->auth.peer_id_len || memcmp(id.data,
 	    cfg->auth.peer_id, id.len) != 0)) {
-		id_str(cfg->auth.peer_id_type, cfg->auth.peer_id,
+		ike_cert_id_str(cfg->auth.peer_id_type, cfg->auth.peer_id,
 		    cfg->auth.peer_id_len, want, sizeof(want));
 		ike_errf(err, errlen, "peer ID %s matches no connection, expected "
 		    "%s", got, want);
