@@ -277,9 +277,8 @@ ike_auth_response_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 		return ike_errf(err, errlen, "IKE_AUTH response without IDr and "
 		    "AUTH"), IKE_AUTH_FAIL;
 	}
-	if (a->peer_id_type != 0 && (id.type != a->peer_id_type ||
-	    id.len != a->peer_id_len || memcmp(id.data, a->peer_id,
-	    id.len) != 0)) {
+	if (a->peer_id_type != 0 && !ike_cert_id_equal(id.type, id.data,
+	    id.len, a->peer_id_type, a->peer_id, a->peer_id_len)) {
 		ike_cert_id_str(id.type, id.data, id.len, got, sizeof(got));
 		ike_cert_id_str(a->peer_id_type, a->peer_id, a->peer_id_len,
 		    want, sizeof(want));
@@ -373,9 +372,9 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 
 	ike_buf_init(&in, inner, sizeof(inner));
 	ike_cert_id_str(id.type, id.data, id.len, got, sizeof(got));
-	if (cfg->auth.peer_id_type != 0 && (id.type != cfg->auth.peer_id_type ||
-	    id.len != cfg->auth.peer_id_len || memcmp(id.data,
-	    cfg->auth.peer_id, id.len) != 0)) {
+	if (cfg->auth.peer_id_type != 0 && !ike_cert_id_equal(id.type,
+	    id.data, id.len, cfg->auth.peer_id_type, cfg->auth.peer_id,
+	    cfg->auth.peer_id_len)) {
 		ike_cert_id_str(cfg->auth.peer_id_type, cfg->auth.peer_id,
 		    cfg->auth.peer_id_len, want, sizeof(want));
 		ike_errf(err, errlen, "peer ID %s matches no connection, expected "

@@ -554,6 +554,31 @@ ike_cert_id_match(X509 *x, uint8_t id_type, const uint8_t *id, size_t id_len)
 	return hit;
 }
 
+int
+ike_cert_id_equal(uint8_t ta, const uint8_t *a, size_t alen, uint8_t tb,
+    const uint8_t *b, size_t blen)
+{
+	const unsigned char *pa = a, *pb = b;
+	X509_NAME *na, *nb;
+	int eq;
+
+	if (ta != tb)
+		return 0;
+	if (ta == IKE_ID_DER_ASN1_DN) {
+		na = d2i_X509_NAME(NULL, &pa, (long)alen);
+		nb = d2i_X509_NAME(NULL, &pb, (long)blen);
+		eq = na != NULL && nb != NULL && X509_NAME_cmp(na, nb) == 0;
+		X509_NAME_free(na);
+		X509_NAME_free(nb);
+		return eq;
+	}
+	if (alen != blen)
+		return 0;
+	if (ta == IKE_ID_FQDN || ta == IKE_ID_RFC822_ADDR)
+		return strncasecmp((const char *)a, (const char *)b, alen) == 0;
+	return memcmp(a, b, alen) == 0;
+}
+
 void
 ike_cert_ids(X509 *x, char *buf, size_t len)
 {

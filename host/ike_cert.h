@@ -126,6 +126,15 @@ int ike_cert_peer(const struct ike_creds *trust, const struct ike_cert *certs,
 /* 1 if the ID is one of the certificate's identities (see above). */
 int ike_cert_id_match(X509 *x, uint8_t id_type, const uint8_t *id,
     size_t id_len);
+/*
+ * The peer's ID against a configured one, as strongSwan compares them:
+ * the same type, and DNs equal as names (X509_NAME_cmp: case, spacing and
+ * string types aside, so a DN made from the config's text matches a
+ * certificate's subject), FQDNs and RFC 822 addresses equal but for case,
+ * addresses byte for byte.  1 if equal.
+ */
+int ike_cert_id_equal(uint8_t ta, const uint8_t *a, size_t alen, uint8_t tb,
+    const uint8_t *b, size_t blen);
 /* "CN=moon, O=example" */
 void ike_cert_subject(X509 *x, char *buf, size_t len);
 /* Its identities: "CN=moon, O=example, DNS:moon.example, IP:192.0.2.1" */

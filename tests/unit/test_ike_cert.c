@@ -939,6 +939,43 @@ expect_fail(struct pair *p, const char *err_r, const char *err_i)
 static const char refused_cert[] = "peer refused our authentication "
     "(AUTHENTICATION_FAILED): our ID or certificate is not what it trusts";
 
+/* A DN expected as the config writes it (another case, and UTF8String
+ * where the certificate may have PrintableString) matches the peer's. */
+static void
+test_auth_dn_peer_id(void **state)
+{
+	struct pair *p = setup("left.pem", "right.pem");
+	struct conf_id any = { 0 };
+	uint8_t idi[256], want[256];
+	char err[256];
+
+	(void)state;
+	assert_int_equal(ike_cert_conf_id(p->ci_creds, &any, &p->ai.id_type,
+	    idi, sizeof(idi), &p->ai.id_len, err, sizeof(err)), 0);
+	p->ai.id = idi;
+	assert_int_equal(ike_cert_dn_der("o=NICSEC, cn=Left", want,
+	    sizeof(want), &p->ar.auth.peer_id_len, err, sizeof(err)), 0);
+	p->ar.auth.peer_id_type = IKE_ID_DER_ASN1_DN;
+	p->ar.auth.peer_id = want;
+	/* the other way, an FQDN in another case */
+	fqdn(&p->ai.peer_id_type, &p->ai.peer_id, &p->ai.peer_id_len,
+	    "Right.TEST");
+	expect_ok(p);
+	done(p);
+
+	p = setup("left.pem", "right.pem");
+	assert_int_equal(ike_cert_conf_id(p->ci_creds, &any, &p->ai.id_type,
+	    idi, sizeof(idi), &p->ai.id_len, err, sizeof(err)), 0);
+	p->ai.id = idi;
+	assert_int_equal(ike_cert_dn_der("O=nicsec, CN=right", want,
+	    sizeof(want), &p->ar.auth.peer_id_len, err, sizeof(err)), 0);
+	p->ar.auth.peer_id_type = IKE_ID_DER_ASN1_DN;
+	p->ar.auth.peer_id = want;
+	expect_fail(p, "peer ID O=nicsec, CN=left matches no connection, "
+	    "expected O=nicsec, CN=right", refused_cert);
+	done(p);
+}
+
 static void
 test_auth_wrong_ca(void **state)
 {
@@ -1181,6 +1218,7 @@ main(void)
 		cmocka_unit_test(test_auth_rsa3072_p384),
 		cmocka_unit_test(test_auth_classic),
 		cmocka_unit_test(test_auth_dn_ids),
+		cmocka_unit_test(test_auth_dn_peer_id),
 		cmocka_unit_test(test_auth_cert_and_psk),
 		cmocka_unit_test(test_auth_wrong_ca),
 		cmocka_unit_test(test_auth_expired),
