@@ -14,7 +14,7 @@
 #    charon's MAC mismatch line) and an unexpected peer ID, each one line;
 #  - IKE_AUTH with certificates (host/ike_cert.c), RSA and ECDSA: charon
 #    verifies ours (its log names the RFC 7427 scheme) and we verify its,
-#    each direction alone too (a PSK the other way); charon's certificate
+#    each direction alone too (a PSK the other way), DN IDs; charon's certificate
 #    from a CA we do not trust, an ID that is not in our certificate
 #    (charon finds no key for it) and one charon's is not, each one line;
 #    the classic signature methods with a charon that sends no
@@ -168,6 +168,12 @@ for kind in rsa ecdsa; do
 		fi
 	fi
 done
+# DNs as IDs: charon's by default with a certificate (its subject), ours
+# given as text, made DER by us and matched by charon against our subject
+cert_conn ecdsa local.id=%any remote.id="CN=$L" | sed '/id = %any/d' |
+	swanctl_conf "$IKE_RIGHT" "$R" >/dev/null || exit 1
+auth_probe aes256gcm16-prfsha384-ecp384 "$(ours rsa),$CA" "CN=$RT" "CN=$L"
+up "DN IDs, CN=$L and charon's subject CN=$RT" "CN=$L"
 # one direction at a time: we sign and charon uses a PSK, then the reverse
 { cert_conn ecdsa local.auth=psk; charon_psk $L $RT secret; } | swanctl_conf "$IKE_RIGHT" "$R" >/dev/null || exit 1
 auth_probe aes256gcm16-prfsha384-ecp384 "$(ours ecdsa),psk=secret" $RT $L

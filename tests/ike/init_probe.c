@@ -7,9 +7,10 @@
  *	init_probe LOCAL_IP REMOTE_IP PROPOSALS
  *	    [ESP_PROPOSALS LOCAL_TS REMOTE_TS ID PEER_ID AUTH]
  *
- * With the second part it goes on to IKE_AUTH (host/ike_auth.c): IDs as
- * FQDNs, one CHILD_SA for LOCAL_TS === REMOTE_TS (IPv4 CIDR), and prints
- * "child: SPIs in/out, proposal, TSi === TSr".  AUTH is a PSK, or a comma
+ * With the second part it goes on to IKE_AUTH (host/ike_auth.c): one
+ * CHILD_SA for LOCAL_TS === REMOTE_TS (IPv4 CIDR), and prints "child: SPIs
+ * in/out, proposal, TSi === TSr".  IDs are FQDNs, or DNs when they hold
+ * '=' ("CN=left"); PEER_ID %any takes any.  AUTH is a PSK, or a comma
  * list of psk=SECRET, cert=FILE and key=FILE (we sign with a certificate,
  * host/ike_cert.c), ca=FILE and pin=FILE (the peer must sign with a
  * certificate that CA or the pinned one vouches for); a side with no
@@ -37,6 +38,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "ike_auth.h"
 #include "ike_cert.h"
 #include "ike_init.h"
@@ -143,6 +145,38 @@ fail:
 	return -1;
 }
 
+/*
+ * Our ID and the peer's: an FQDN, or with '=' a DN (ours as our
+ * certificate's subject bytes when it is that name, host/ike_cert.c), or
+ * "%any" for the peer's.  After auth_arg().
+ */
+static int
+ids(const char *ours, const char *theirs, struct ike_auth_cfg *a)
+{
+	static uint8_t buf[2][256];
+	struct conf_id id = { 0 };
+	char err[512];
+
+	id.type = strchr(ours, '=') ? CONF_ID_DER_ASN1_DN : CONF_ID_FQDN;
+	id.str = (char *)ours;
+	if (ike_cert_conf_id(a->cert, &id, &a->id_type, buf[0], sizeof(buf[0]),
+	    &a->id_len, err, sizeof(err)) != 0)
+		goto fail;
+	a->id = buf[0];
+	if (strcmp(theirs, "%any") == 0)
+		return 0;
+	id.type = strchr(theirs, '=') ? CONF_ID_DER_ASN1_DN : CONF_ID_FQDN;
+	id.str = (char *)theirs;
+	if (ike_cert_conf_id(NULL, &id, &a->peer_id_type, buf[1],
+	    sizeof(buf[1]), &a->peer_id_len, err, sizeof(err)) != 0)
+		goto fail;
+	a->peer_id = buf[1];
+	return 0;
+fail:
+	printf("init_probe: %s\n", err);
+	return -1;
+}
+
 /* IKE_AUTH over the same socket, as the initiator. */
 static int
 auth(struct ike_sa *sa, int s, char **argv)
@@ -173,13 +207,10 @@ auth(struct ike_sa *sa, int s, char **argv)
 	if (ike_random(&c.spi_in, 4, err, sizeof(err)) != 0)
 		return 1;
 	c.spi_in |= 0x100;		/* never 0 .. 255 (RFC 4303 2.1) */
-	a.id_type = a.peer_id_type = IKE_ID_FQDN;
-	a.id = (const uint8_t *)argv[7];
-	a.id_len = strlen(argv[7]);
-	a.peer_id = (const uint8_t *)argv[8];
-	a.peer_id_len = strlen(argv[8]);
-	if (auth_arg(argv[9], &a, &cr) != 0)
+	if (auth_arg(argv[9], &a, &cr) != 0 || ids(argv[7], argv[8], &a) != 0) {
+		ike_creds_free(cr);
 		return 2;
+	}
 	if (ike_auth_request(sa, &a, &c, req, sizeof(req), &len, err,
 	    sizeof(err)) != 0) {
 		printf("init_probe: %s\n", err);
@@ -323,13 +354,11 @@ respond(char **argv)
 	}
 	rc.esp = esp;
 	rc.nlocal_ts = rc.nremote_ts = 1;
-	rc.auth.id_type = rc.auth.peer_id_type = IKE_ID_FQDN;
-	rc.auth.id = (const uint8_t *)argv[6];
-	rc.auth.id_len = strlen(argv[6]);
-	rc.auth.peer_id = (const uint8_t *)argv[7];
-	rc.auth.peer_id_len = strlen(argv[7]);
-	if (auth_arg(argv[8], &rc.auth, &cr) != 0)
+	if (auth_arg(argv[8], &rc.auth, &cr) != 0 ||
+	    ids(argv[6], argv[7], &rc.auth) != 0) {
+		ike_creds_free(cr);
 		return 2;
+	}
 	if (rc.auth.trust != NULL)
 		ike_creds_certreq(rc.auth.trust, creq, sizeof(creq), &clen);
 	if (ike_random(&rc.spi_in, 4, err, sizeof(err)) != 0)
