@@ -8,6 +8,7 @@
 
 #include <openssl/crypto.h>
 
+#include "conf.h"
 #include "ike_cert.h"
 #include "ike_err.h"
 #include "ike_msg.h"
@@ -19,21 +20,23 @@
 #define PEER_CERTS_MAX	8
 
 /*
- * After our ID payload: [CERT], [CERTREQ] (the initiator's; a responder's
- * goes in its IKE_SA_INIT response), then AUTH over octets: the signature
- * with our certificate's key, or the PSK's MAC.  IDs in log lines are as
- * strongSwan writes them (ike_cert_id_str(): address, string or DN).
+ * After our ID payload: [CERT] (asked is 1 when the peer sent a CERTREQ),
+ * [CERTREQ] (the initiator's, certreq 1; a responder's goes in its
+ * IKE_SA_INIT response), then AUTH over octets: the signature with our
+ * certificate's key, or the PSK's MAC.  IDs in log lines are as strongSwan
+ * writes them (ike_cert_id_str(): address, string or DN).
  */
 static int
 put_auth(struct ike_buf *in, const struct ike_sa *sa,
-    const struct ike_auth_cfg *a, int certreq, const uint8_t *oct,
+    const struct ike_auth_cfg *a, int asked, int certreq, const uint8_t *oct,
     size_t olen, char *err, size_t errlen)
 {
 	uint8_t sig[IKE_SIG_MAX], hashes[20 * 64], method;
 	const uint8_t *der;
 	size_t slen, dlen, hlen;
 
-	if (a->cert != NULL) {
+	if (a->cert != NULL && (a->send_cert == CONF_SEND_CERT_ALWAYS ||
+	    (a->send_cert == CONF_SEND_CERT_IFASKED && asked))) {
 		if (ike_creds_cert_der(a->cert, &der, &dlen) != 0)
 			return ike_errf(err, errlen, "no certificate of ours to "
 			    "send");
@@ -41,8 +44,9 @@ put_auth(struct ike_buf *in, const struct ike_sa *sa,
 	}
 	/* RFC 7296 3.7: the CAs we would take the peer's certificate
 	 * from; without one strongSwan does not send it */
-	if (certreq && a->trust != NULL && ike_creds_certreq(a->trust, hashes,
-	    sizeof(hashes), &hlen) == 0 && hlen > 0)
+	if (certreq && !a->no_certreq && a->trust != NULL &&
+	    ike_creds_certreq(a->trust, hashes, sizeof(hashes), &hlen) == 0 &&
+	    hlen > 0)
 		ike_put_cert(in, IKE_PLD_CERTREQ, IKE_CERT_X509_SIG, hashes,
 		    hlen);
 	if (a->cert == NULL) {
@@ -127,7 +131,8 @@ ike_auth_request(struct ike_sa *sa, const struct ike_auth_cfg *a,
 	    sa->init_req_len, sa->nr, sa->nr_len, plain + id_off + 4,
 	    in.len - id_off - 4, oct, sizeof(oct), &olen) != 0)
 		return ike_errf(err, errlen, "IKE_AUTH: computing AUTH failed");
-	if (put_auth(&in, sa, a, 1, oct, olen, err, errlen) != 0)
+	if (put_auth(&in, sa, a, sa->peer_certreq, 1, oct, olen, err,
+	    errlen) != 0)
 		return -1;
 	ike_set32(spi, c->spi_in);
 	ike_put_sa(&in, c->esp, c->nesp, spi, 4);
@@ -401,7 +406,8 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	    in.len - id_off - 4, oct, sizeof(oct), &olen) != 0)
 		return ike_errf(err, errlen, "computing our AUTH failed"),
 		    IKE_AUTH_DROP;
-	if (put_auth(&in, sa, &cfg->auth, 0, oct, olen, err, errlen) != 0)
+	if (put_auth(&in, sa, &cfg->auth, ike_msg_find(&m, IKE_PLD_CERTREQ,
+	    0) != NULL, 0, oct, olen, err, errlen) != 0)
 		goto auth_failed;	/* we can't prove who we are */
 
 	if ((pl = ike_msg_find(&m, IKE_PLD_SA, 0)) == NULL ||

@@ -27,6 +27,9 @@ struct ike_creds;			/* ike_cert.h */
  *    signature by a certificate that trust's CAs (we send a CERTREQ for
  *    them) or pinned certificates vouch for, and whose identities hold
  *    the peer's ID.
+ * send_cert and no_certreq are swanctl.conf's send_cert (CONF_SEND_CERT_*:
+ * 0 ifasked, the default, sends our certificate only when the peer sent a
+ * CERTREQ, as strongSwan does; always; never) and send_certreq = no.
  * psk serves both PSK sides; it may be NULL when neither is one.  cert
  * and trust may be the same set (ike_cert_creds_load() makes one for
  * both rounds).  With a certificate, id is usually its subject DN
@@ -43,6 +46,8 @@ struct ike_auth_cfg {
 	size_t         peer_id_len;
 	const struct ike_creds *cert;	/* ours to sign with; NULL: PSK */
 	const struct ike_creds *trust;	/* the peer's by; NULL: PSK */
+	int            send_cert;	/* CONF_SEND_CERT_*: 0 ifasked */
+	int            no_certreq;	/* 1: send_certreq = no */
 };
 
 /* The CHILD_SA we ask for. */

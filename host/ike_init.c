@@ -412,6 +412,7 @@ ike_init_response_in(struct ike_sa *sa, const struct ike_msg *m,
 	}
 	check_natd(sa, m, sa->spi_r);
 	sa->peer_hashes = peer_sig_hashes(m);
+	sa->peer_certreq = ike_msg_find(m, IKE_PLD_CERTREQ, 0) != NULL;
 	memcpy(sa->init_resp, m->raw, m->raw_len);
 	sa->init_resp_len = m->raw_len;
 	sa->state = IKE_S_INIT_DONE;

@@ -71,6 +71,9 @@ struct ike_sa {
 	 * owned: it must outlive that call only. */
 	const uint8_t	*certreq;
 	size_t		 certreq_len;
+	/* Initiator: the responder's IKE_SA_INIT response had a CERTREQ
+	 * (send_cert = ifasked sends our certificate then). */
+	int		 peer_certreq;
 };
 
 /* Frees what the SA holds and wipes its keys; the struct itself is the

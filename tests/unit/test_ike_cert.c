@@ -1107,6 +1107,70 @@ test_auth_pinned(void **state)
 	ike_creds_free(pin);
 }
 
+/* send_cert = ifasked (the default) sends our certificate only to a peer
+ * that sent a CERTREQ, always and never as they say; send_certreq = no.
+ * Without a CERT, each end finds the other's pinned certificate by ID. */
+static void
+test_send_cert(void **state)
+{
+	struct pair *p;
+	struct ike_creds *pin_i, *pin_r;
+	char sum[512], err[256];
+	int i;
+
+	(void)state;
+	assert_int_equal(ike_creds_new(&pin_i, err, sizeof(err)), 0);
+	assert_int_equal(ike_creds_add_peer(pin_i, path("right.pem"), err,
+	    sizeof(err)), 0);
+	assert_int_equal(ike_creds_new(&pin_r, err, sizeof(err)), 0);
+	assert_int_equal(ike_creds_add_peer(pin_r, path("left.pem"), err,
+	    sizeof(err)), 0);
+	for (i = 0; i < 3; i++) {
+		static const char *want_req[] = {
+		    "IKE_AUTH request 1 [ IDi AUTH SA TSi TSr ]",
+		    "IKE_AUTH request 1 [ IDi CERT AUTH SA TSi TSr ]",
+		    "IKE_AUTH request 1 [ IDi CERTREQ AUTH SA TSi TSr ]" };
+		static const char *want_resp[] = {
+		    "IKE_AUTH response 1 [ IDr AUTH SA TSi TSr ]",
+		    "IKE_AUTH response 1 [ IDr CERT AUTH SA TSi TSr ]",
+		    "IKE_AUTH response 1 [ IDr AUTH SA TSi TSr ]" };
+
+		p = setup("left.pem", "right.pem");
+		p->ai.trust = pin_i;
+		p->ar.auth.trust = pin_r;
+		if (i == 0) {		/* ifasked, and nobody asks */
+			p->i.peer_certreq = 0;
+			p->ai.no_certreq = 1;
+		} else if (i == 1) {	/* always, unasked */
+			p->i.peer_certreq = 0;
+			p->ai.send_cert = CONF_SEND_CERT_ALWAYS;
+			p->ar.auth.send_cert = CONF_SEND_CERT_ALWAYS;
+		} else {		/* never, though asked */
+			p->ai.send_cert = CONF_SEND_CERT_NEVER;
+			p->ar.auth.send_cert = CONF_SEND_CERT_NEVER;
+			/* a CERTREQ needs CAs: the initiator trusts one */
+			assert_int_equal(ike_creds_add_ca(pin_i, path("ca.pem"),
+			    err, sizeof(err)), 0);
+		}
+		assert_int_equal(ike_auth_request(&p->i, &p->ai, &p->req, p->m1,
+		    sizeof(p->m1), &p->l1, p->err_i, sizeof(p->err_i)), 0);
+		auth_method(&p->r, p->m1, p->l1, sum, sizeof(sum));
+		assert_string_equal(sum, want_req[i]);
+		if (ike_auth_request_in(&p->r, p->m1, p->l1, &p->ar, &p->cr,
+		    p->m2, sizeof(p->m2), &p->l2, p->err_r,
+		    sizeof(p->err_r)) != IKE_AUTH_OK)
+			fail_msg("%d: responder: %s", i, p->err_r);
+		auth_method(&p->i, p->m2, p->l2, sum, sizeof(sum));
+		assert_string_equal(sum, want_resp[i]);
+		if (ike_auth_response_in(&p->i, p->m2, p->l2, &p->ai, &p->req,
+		    &p->ci, p->err_i, sizeof(p->err_i)) != IKE_AUTH_OK)
+			fail_msg("%d: initiator: %s", i, p->err_i);
+		done(p);
+	}
+	ike_creds_free(pin_i);
+	ike_creds_free(pin_r);
+}
+
 /* The responder picks the connection by IDi first, with certificates in
  * the request too. */
 static void
@@ -1226,6 +1290,7 @@ main(void)
 		cmocka_unit_test(test_auth_tampered_signature),
 		cmocka_unit_test(test_auth_psk_vs_cert),
 		cmocka_unit_test(test_auth_pinned),
+		cmocka_unit_test(test_send_cert),
 		cmocka_unit_test(test_peek_id),
 		cmocka_unit_test(test_creds_load),
 	};
