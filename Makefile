@@ -315,6 +315,11 @@ $(BUILD)/ike/init_probe: tests/ike/init_probe.c $(HOST_AUTH_SRCS) $(HOST_AUTH_HD
 	@mkdir -p $(BUILD)/ike
 	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_AUTH_SRCS) -lcrypto
 all: $(BUILD)/ike/init_probe
+# CREATE_CHILD_SA and INFORMATIONAL against strongSwan over UDP (tests/ike/child_interop.sh)
+$(BUILD)/ike/child_probe: tests/ike/child_probe.c $(HOST_CHILD_SRCS) $(HOST_CHILD_HDRS)
+	@mkdir -p $(BUILD)/ike
+	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_CHILD_SRCS) -lcrypto
+all: $(BUILD)/ike/child_probe
 # the message parser under libFuzzer (clang; tests/fuzz/, run by run-tests.sh)
 $(BUILD)/fuzz/fuzz_ike_msg: tests/fuzz/fuzz_ike_msg.c $(HOST_IKE_SRCS) host/ike_ts.c host/ike_xform.c \
                             $(HOST_IKE_HDRS) host/ike_ts.h

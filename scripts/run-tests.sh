@@ -102,6 +102,13 @@
 #             INVALID_KE_PAYLOAD, NO_PROPOSAL_CHOSEN and COOKIE rounds; a PSK
 #             IKE_AUTH leaving charon ESTABLISHED and INSTALLED with the SPIs
 #             crossed, a wrong PSK and an unexpected peer ID each one line
+#   CREATE_CHILD_SA and INFORMATIONAL vs strongSwan: nicsecd's exchanges after
+#             IKE_AUTH (tests/ike/child_probe.c) to charon, an AES-GCM and an
+#             AES-CBC IKE SA: a CHILD_SA with PFS, a CHILD_SA rekey and DELETE,
+#             liveness, the IKE SA rekeyed and the old one deleted, a CHILD_SA
+#             over the new one; charon then has exactly our SAs, SPIs crossed,
+#             the PFS group; charon requiring PFS (the PFS mismatch line) and
+#             INVALID_KE_PAYLOAD for the PFS group (the retry)
 #   two gateways: two simulated cards between network namespaces at LANES 1
 #             and 4 (tests/card/two_gateways.sh), static SAs and a policy rule
 #             loaded by nicsecctl, the exception path on TAPs: ping and TCP
@@ -258,6 +265,7 @@ done
 
 # nicsecd against strongSwan (tests/ike/lib.sh: charon in network namespaces)
 suite "IKE_SA_INIT and IKE_AUTH vs strongSwan" bash tests/ike/init_interop.sh "$BUILD"
+suite "CREATE_CHILD_SA and INFORMATIONAL vs strongSwan" bash tests/ike/child_interop.sh "$BUILD"
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# nicsecd's CREATE_CHILD_SA and INFORMATIONAL (host/ike_child.c,
+# host/ike_info.c) as the initiator against strongSwan's charon as the
+# responder, over UDP between network namespaces (tests/ike/lib.sh), through
+# tests/ike/child_probe.c, for an AES-GCM and an AES-CBC/HMAC IKE SA, each
+# with ESP PFS in a DH group of its own:
+#  - a second CHILD_SA with PFS, the first rekeyed (REKEY_SA) then deleted
+#    (charon's DELETE answers with its SPI), a liveness check, the IKE SA
+#    rekeyed and the old one deleted, a liveness check and a CHILD_SA over
+#    the new IKE SA: every response opens and is taken;
+#  - then charon has the new IKE SA ESTABLISHED with our SPIs, and exactly
+#    our CHILD_SAs INSTALLED, each with the ESP SPIs crossed and the PFS
+#    group, the deleted one not INSTALLED (it lingers DELETED a while);
+#  - charon requiring PFS and the probe offering none: the PFS mismatch line;
+#    a group charon does not take first: INVALID_KE_PAYLOAD and the retry.
+#
+#   child_interop.sh [BUILD]
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${1:-${BUILD:-build}}
+PROBE=$PWD/$BUILD/ike/child_probe
+. tests/ike/lib.sh
+ike_init || exit 1
+ike_topo "ci$$" || exit 1
+R=$IKE_WORK/right
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
+
+charon_start "$IKE_RIGHT" "$R" || exit 1
+load() {  # PROPOSALS ESP_PROPOSALS
+	{ charon_conn gw local_addrs=$IKE_RIGHT_IP remote_addrs=%any proposals="$1" \
+		local.id=right remote.id=left child.local_ts=$IKE_RIGHT_NET \
+		child.remote_ts=$IKE_LEFT_NET child.esp_proposals="$2"
+	  charon_psk left right secret; } | swanctl_conf "$IKE_RIGHT" "$R" >/dev/null
+}
+# run PROPOSALS ESP_PROPOSALS: the probe in the background, its output in
+# $OUT; waits for its "ready" (or its end)
+run() {
+	OUT=$IKE_WORK/probe.out
+	ip netns exec "$IKE_LEFT" "$PROBE" "$IKE_LEFT_IP" "$IKE_RIGHT_IP" "$1" "$2" \
+		"$IKE_LEFT_NET" "$IKE_RIGHT_NET" left right secret >"$OUT" 2>&1 &
+	PID=$!
+	for _ in $(seq 100); do
+		grep -q '^ready$' "$OUT" && return 0
+		kill -0 $PID 2>/dev/null || return 0
+		sleep 0.1
+	done
+}
+spis() {  # NAME: "IN OUT" of a probe line "NAME: SPIs IN_i OUT_o, ..."
+	sed -n "s/^$1: SPIs \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\1 \2/p" "$OUT"
+}
+
+for family in "aes256gcm16-prfsha384-ecp384 aes128gcm16-modp2048 MODP_2048" \
+	"aes128-sha256-modp3072 aes256gcm16-curve25519 CURVE_25519"; do
+	set -- $family
+	load "$1" "$2" || exit 1
+	run "$1" "$2"
+	js=$(sa_json "$IKE_RIGHT" "$R")
+	wait $PID
+	rc=$?
+	new=$(sed -n 's/^IKE SA rekeyed: .*SPIs \([0-9a-f]*\)_i \([0-9a-f]*\)_r$/\1 \2/p' "$OUT")
+	ike=$(grep '"type": "ike"' <<<"$js")
+	bad=
+	[ $rc = 0 ] || bad="probe rc $rc"
+	[ -n "$new" ] && grep -q "\"spi_i\": \"${new% *}\"" <<<"$ike" &&
+		grep -q "\"spi_r\": \"${new#* }\"" <<<"$ike" &&
+		grep -q '"state": "ESTABLISHED"' <<<"$ike" &&
+		[ "$(grep -c '"type": "ike"' <<<"$js")" = 1 ] || bad="$bad; charon's IKE SA is not the rekeyed one ($new)"
+	n=0
+	for c in child2 "rekeyed child1" child3; do
+		read -r in out <<<"$(spis "$c")"
+		row=$(grep "\"spi_in\": \"$out\"" <<<"$js")
+		if [ -z "$in" ] || ! grep -q "\"spi_out\": \"$in\"" <<<"$row" ||
+			! grep -q '"state": "INSTALLED"' <<<"$row" ||
+			! grep -q "\"dh\": \"$3\"" <<<"$row"; then
+			bad="$bad; $c ($in/$out) not INSTALLED at charon with $3"
+		fi
+		n=$((n + 1))
+	done
+	# the deleted one may linger a while, DELETED, but not INSTALLED
+	read -r in out <<<"$(spis child1)"
+	grep "\"spi_in\": \"$out\"" <<<"$js" | grep -q '"state": "INSTALLED"' &&
+		bad="$bad; child1 ($out) still INSTALLED at charon"
+	inst=$(grep '"type": "child"' <<<"$js" | grep -c '"state": "INSTALLED"')
+	[ "$inst" = $n ] || bad="$bad; charon has $inst CHILD_SAs INSTALLED, not $n"
+	if [ -z "$bad" ]; then
+		ok "$1, ESP $2: new CHILD_SA with PFS, CHILD_SA rekey and DELETE, liveness, IKE SA rekey and DELETE, a CHILD_SA on the new IKE SA: charon has exactly ours, SPIs crossed, $3"
+	else
+		not_ok "$1, ESP $2: ${bad#; }"$'\n'"$(cat "$OUT")"$'\n'"charon: $js"
+	fi
+	if wait_gone() { for _ in $(seq 30); do [ -z "$(sa_json "$IKE_RIGHT" "$R")" ] && return 0; sleep 0.1; done; return 1; }; wait_gone; then
+		ok "$1: the last DELETE took the IKE SA at charon"
+	else
+		not_ok "$1: charon still has: $(sa_json "$IKE_RIGHT" "$R")"
+	fi
+done
+
+# charon requires PFS, we offer none: the initiator's line says PFS
+load aes128-sha256-modp2048 aes128gcm16-modp2048 || exit 1
+run aes128-sha256-modp2048 aes128gcm16
+wait $PID
+if grep -q "^failed: peer accepted none of our CHILD_SA proposals (NO_PROPOSAL_CHOSEN); we proposed ESP:AES_GCM_16_128/NO_EXT_SEQ, with no DH group: a PFS mismatch if the peer's ESP proposals require one$" "$OUT"; then
+	ok "charon requires PFS: $(grep '^failed' "$OUT")"
+else
+	not_ok "charon requires PFS:"$'\n'"$(cat "$OUT")"
+fi
+# a PFS group charon does not take first: INVALID_KE_PAYLOAD, then the retry
+load aes128-sha256-modp2048 aes128gcm16-modp2048 || exit 1
+run aes128-sha256-modp2048 aes128gcm16-ecp256-modp2048
+wait $PID
+if grep -q "^retry: peer wants KE group MODP_2048 instead of ECP_256 for the CHILD_SA: sending the request again$" "$OUT" &&
+	grep -q '^child2: .*MODP_2048' "$OUT"; then
+	ok "INVALID_KE_PAYLOAD for the CHILD_SA's PFS: retried with MODP_2048, as charon asked"
+else
+	not_ok "INVALID_KE_PAYLOAD round for the CHILD_SA:"$'\n'"$(cat "$OUT")"
+fi
+
+echo "child_interop: $passed passed, $failed failed"
+[ $failed = 0 ]

@@ -1,0 +1,338 @@
+/*
+ * child_probe - nicsecd's CREATE_CHILD_SA and INFORMATIONAL (host/ike_child.c,
+ * host/ike_info.c) as the initiator against a real peer over UDP 500, for
+ * tests/ike/child_interop.sh with strongSwan as the responder:
+ *
+ *	child_probe LOCAL_IP REMOTE_IP PROPOSALS ESP_PROPOSALS LOCAL_TS
+ *	    REMOTE_TS ID PEER_ID PSK
+ *
+ * IKE_SA_INIT and IKE_AUTH with a PSK (the first CHILD_SA), then: a second
+ * CHILD_SA (PFS when ESP_PROPOSALS has a DH group), the first one rekeyed
+ * (N(REKEY_SA)) and then deleted, a liveness check, the IKE SA rekeyed
+ * (PROPOSALS again) and the old one deleted, a liveness check and a third
+ * CHILD_SA over the new IKE SA; then "ready" and 4 s for the script to look
+ * at the peer's SAs; then the new IKE SA deleted.  A line for each message
+ * and each step ("child2: SPIs c1..._i c2..._o, ESP:AES_GCM_16_128/
+ * MODP_2048/NO_EXT_SEQ"); exit 0, or the line that says why not and 1.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ike_auth.h"
+#include "ike_child.h"
+#include "ike_info.h"
+#include "ike_init.h"
+
+static uint8_t req[IKE_MSG_MAX], resp[IKE_MSG_MAX];
+static int sock;
+
+static void
+show(const char *what, const uint8_t *buf, size_t len)
+{
+	struct ike_msg m;
+	char err[256], line[512];
+
+	if (ike_msg_parse(buf, len, &m, err, sizeof(err)) != IKE_OK)
+		printf("%s a message that does not parse: %s\n", what, err);
+	else {
+		ike_msg_summary(&m, line, sizeof(line));
+		printf("%s %s\n", what, line);
+	}
+}
+
+static int
+ts_cidr(const char *s, struct ike_ts *t)
+{
+	char a[32];
+	unsigned plen;
+	uint32_t v, mask;
+
+	memset(t, 0, sizeof(*t));
+	if (sscanf(s, "%31[^/]/%u", a, &plen) != 2 || plen > 32 ||
+	    inet_pton(AF_INET, a, t->start) != 1)
+		return -1;
+	memcpy(&v, t->start, 4);
+	mask = plen ? htonl(~0u << (32 - plen)) : 0;
+	v = (v & mask) | ~mask;
+	memcpy(t->end, &v, 4);
+	t->type = IKE_TS_IPV4_RANGE;
+	t->eport = 0xffff;
+	return 0;
+}
+
+/*
+ * Sends req[0..len) until a response to it comes (5 tries a second apart;
+ * requests from the peer are not answered: the steps are short), into
+ * resp; its length, or 0.
+ */
+static size_t
+exchange(size_t len)
+{
+	struct pollfd p = { .fd = sock, .events = POLLIN };
+	struct ike_msg m, q;
+	char err[256];
+	ssize_t got;
+
+	if (ike_msg_parse(req, len, &q, err, sizeof(err)) != IKE_OK)
+		return 0;
+	for (int tries = 0; tries < 5; tries++) {
+		show("sending", req, len);
+		if (send(sock, req, len, 0) != (ssize_t)len)
+			return 0;
+		while (poll(&p, 1, 1000) == 1) {
+			if ((got = recv(sock, resp, sizeof(resp), 0)) <= 0)
+				return 0;
+			if (ike_msg_parse(resp, (size_t)got, &m, err,
+			    sizeof(err)) != IKE_OK)
+				continue;
+			show("received", resp, (size_t)got);
+			if ((m.hdr.flags & IKE_FLAG_RESPONSE) &&
+			    m.hdr.msgid == q.hdr.msgid &&
+			    m.hdr.spi_i == q.hdr.spi_i)
+				return (size_t)got;
+		}
+	}
+	printf("failed: no response to %s %u\n",
+	    ike_exchange_name(q.hdr.exchange), q.hdr.msgid);
+	return 0;
+}
+
+static int
+init_auth(struct ike_sa *sa, const struct ike_proposal *ike, size_t nike,
+    struct ike_child_req *c, char **argv, struct ike_child *ch)
+{
+	struct ike_auth_cfg a = { 0 };
+	struct ike_msg m;
+	enum ike_init_result r;
+	char err[1024];
+	size_t len, got;
+	int round;
+
+	if (ike_init_begin(sa, ike, nike, 0, err, sizeof(err)) != 0)
+		return printf("failed: %s\n", err), -1;
+	for (round = 0; round < 4; round++) {
+		if (ike_init_request(sa, ike, nike, req, sizeof(req), &len, err,
+		    sizeof(err)) != 0 || (got = exchange(len)) == 0)
+			return -1;
+		if (ike_msg_parse(resp, got, &m, err, sizeof(err)) != IKE_OK)
+			return printf("failed: %s\n", err), -1;
+		r = ike_init_response_in(sa, &m, ike, nike, err, sizeof(err));
+		if (r == IKE_INIT_OK)
+			break;
+		if (r != IKE_INIT_RETRY)
+			return printf("failed: %s\n", err), -1;
+	}
+	a.id_type = a.peer_id_type = IKE_ID_FQDN;
+	a.id = (const uint8_t *)argv[7];
+	a.id_len = strlen(argv[7]);
+	a.peer_id = (const uint8_t *)argv[8];
+	a.peer_id_len = strlen(argv[8]);
+	a.psk = (const uint8_t *)argv[9];
+	a.psk_len = strlen(argv[9]);
+	if (ike_auth_request(sa, &a, c, req, sizeof(req), &len, err,
+	    sizeof(err)) != 0 || (got = exchange(len)) == 0)
+		return -1;
+	if (ike_auth_response_in(sa, resp, got, &a, c, ch, err,
+	    sizeof(err)) != IKE_AUTH_OK)
+		return printf("failed: %s\n", err), -1;
+	return 0;
+}
+
+static void
+say_child(const char *name, const struct ike_child *ch)
+{
+	char prop[256];
+
+	ike_xform_format(&ch->chosen, prop, sizeof(prop));
+	printf("%s: SPIs %08x_i %08x_o, %s\n", name, ch->spi_in, ch->spi_out,
+	    prop);
+}
+
+/* A CHILD_SA (rekeying the one of inbound SPI rekey, if not 0). */
+static int
+child(struct ike_sa *sa, struct ike_child_req *c, uint32_t spi_in,
+    uint32_t rekey, struct ike_child *ch)
+{
+	struct ike_child_xchg x = { 0 };
+	enum ike_child_result r;
+	char err[1024];
+	size_t len, got;
+	int rc = -1;
+
+	c->spi_in = spi_in;
+	for (int round = 0; round < 3; round++) {
+		if (ike_child_request(sa, &x, c, rekey, req, sizeof(req), &len,
+		    err, sizeof(err)) != 0) {
+			printf("failed: %s\n", err);
+			break;
+		}
+		if ((got = exchange(len)) == 0)
+			break;
+		r = ike_child_response_in(sa, &x, resp, got, c, ch, err,
+		    sizeof(err));
+		if (r == IKE_CHILD_RETRY) {
+			printf("retry: %s\n", err);
+			continue;
+		}
+		if (r != IKE_CHILD_OK)
+			printf("failed: %s\n", err);
+		rc = r == IKE_CHILD_OK ? 0 : -1;
+		break;
+	}
+	ike_child_xchg_clear(&x);
+	return rc;
+}
+
+static int
+info(struct ike_sa *sa, const struct ike_info_req *q,
+    const struct ike_child *kids, size_t n, struct ike_info_got *got)
+{
+	enum ike_info_result r;
+	char err[1024];
+	size_t len, l;
+
+	if (ike_info_request(sa, q, req, sizeof(req), &len, err,
+	    sizeof(err)) != 0)
+		return printf("failed: %s\n", err), -1;
+	if ((l = exchange(len)) == 0)
+		return -1;
+	r = ike_info_response_in(sa, resp, l, kids, n, got, err, sizeof(err));
+	if (r != IKE_INFO_OK)
+		return printf("failed: %s\n", err), -1;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct ike_sa sa, nsa;
+	struct ike_proposal ike[IKE_PROPOSALS_MAX], esp[IKE_PROPOSALS_MAX];
+	struct ike_child_req c = { 0 };
+	struct ike_child kids[3];
+	struct ike_child_xchg x = { 0 };
+	struct ike_info_got got;
+	struct ike_info_req del = { 0 }, del_ike = { .delete_ike = 1 };
+	enum ike_child_result r;
+	uint32_t spi;
+	size_t nike, len, l;
+	char err[1024], suite[256];
+
+	if (argc != 10) {
+		fprintf(stderr, "usage: child_probe LOCAL_IP REMOTE_IP PROPOSALS "
+		    "ESP_PROPOSALS LOCAL_TS REMOTE_TS ID PEER_ID PSK\n");
+		return 2;
+	}
+	memset(&sa, 0, sizeof(sa));
+	((struct sockaddr_in *)&sa.local)->sin_family = AF_INET;
+	((struct sockaddr_in *)&sa.local)->sin_port = htons(500);
+	((struct sockaddr_in *)&sa.remote)->sin_family = AF_INET;
+	((struct sockaddr_in *)&sa.remote)->sin_port = htons(500);
+	if (inet_pton(AF_INET, argv[1],
+	    &((struct sockaddr_in *)&sa.local)->sin_addr) != 1 ||
+	    inet_pton(AF_INET, argv[2],
+	    &((struct sockaddr_in *)&sa.remote)->sin_addr) != 1 ||
+	    ike_xform_parse(IKE_PROTO_IKE, argv[3], ike, IKE_PROPOSALS_MAX,
+	    &nike, err, sizeof(err)) != 0 ||
+	    ike_xform_parse(IKE_PROTO_ESP, argv[4], esp, IKE_PROPOSALS_MAX,
+	    &c.nesp, err, sizeof(err)) != 0 || ts_cidr(argv[5], &c.tsi[0]) ||
+	    ts_cidr(argv[6], &c.tsr[0])) {
+		fprintf(stderr, "child_probe: bad arguments %s\n", err);
+		return 2;
+	}
+	c.esp = esp;
+	c.ntsi = c.ntsr = 1;
+	if ((sock = socket(AF_INET, SOCK_DGRAM, 0)) < 0 ||
+	    bind(sock, (struct sockaddr *)&sa.local,
+	    sizeof(struct sockaddr_in)) != 0 ||
+	    connect(sock, (struct sockaddr *)&sa.remote,
+	    sizeof(struct sockaddr_in)) != 0) {
+		fprintf(stderr, "child_probe: socket: %s\n", strerror(errno));
+		return 1;
+	}
+	if (ike_random(&spi, sizeof(spi), err, sizeof(err)) != 0)
+		return 1;
+	spi = (spi & 0xffff0000) | 0x1000;	/* ours: spi+0 .. spi+3 */
+
+	c.spi_in = spi;
+	if (init_auth(&sa, ike, nike, &c, argv, &kids[0]) != 0)
+		return 1;
+	ike_xform_format(&sa.chosen, suite, sizeof(suite));
+	printf("established: %s, SPIs %016llx_i %016llx_r\n", suite,
+	    (unsigned long long)sa.spi_i, (unsigned long long)sa.spi_r);
+	say_child("child1", &kids[0]);
+
+	if (child(&sa, &c, spi + 1, 0, &kids[1]) != 0)
+		return 1;
+	say_child("child2", &kids[1]);
+	if (child(&sa, &c, spi + 2, kids[0].spi_in, &kids[2]) != 0)
+		return 1;
+	say_child("rekeyed child1", &kids[2]);
+	/* make-before-break: now the old one goes */
+	del.esp = &kids[0].spi_in;
+	del.nesp = 1;
+	if (info(&sa, &del, kids, 3, &got) != 0)
+		return 1;
+	if (got.nesp != 1 || got.esp[0].spi_in != kids[0].spi_in) {
+		printf("failed: the peer's answer to our DELETE of %08x deletes "
+		    "%zu of ours\n", kids[0].spi_in, got.nesp);
+		return 1;
+	}
+	printf("deleted child1: %08x_i %08x_o\n", got.esp[0].spi_in,
+	    got.esp[0].spi_out);
+	kids[0] = kids[2];
+	if (info(&sa, NULL, NULL, 0, &got) != 0)
+		return 1;
+	printf("liveness: answered\n");
+
+	/* the IKE SA rekeyed; the CHILD_SAs go with it */
+	for (int round = 0; round < 3; round++) {
+		if (ike_child_ike_rekey_request(&sa, &x, ike, nike, req,
+		    sizeof(req), &len, err, sizeof(err)) != 0) {
+			printf("failed: %s\n", err);
+			return 1;
+		}
+		if ((l = exchange(len)) == 0)
+			return 1;
+		r = ike_child_ike_rekey_response_in(&sa, &x, resp, l, ike, nike,
+		    &nsa, err, sizeof(err));
+		if (r == IKE_CHILD_RETRY) {
+			printf("retry: %s\n", err);
+			continue;
+		}
+		if (r != IKE_CHILD_OK) {
+			printf("failed: %s\n", err);
+			return 1;
+		}
+		break;
+	}
+	ike_child_xchg_clear(&x);
+	ike_xform_format(&nsa.chosen, suite, sizeof(suite));
+	printf("IKE SA rekeyed: %s, SPIs %016llx_i %016llx_r\n", suite,
+	    (unsigned long long)nsa.spi_i, (unsigned long long)nsa.spi_r);
+	if (info(&sa, &del_ike, NULL, 0, &got) != 0)
+		return 1;
+	printf("old IKE SA deleted\n");
+	if (info(&nsa, NULL, NULL, 0, &got) != 0)
+		return 1;
+	printf("liveness on the new IKE SA: answered\n");
+	if (child(&nsa, &c, spi + 3, 0, &kids[2]) != 0)
+		return 1;
+	say_child("child3", &kids[2]);
+	printf("ready\n");
+	fflush(stdout);
+	sleep(4);
+	if (info(&nsa, &del_ike, NULL, 0, &got) != 0)
+		return 1;
+	printf("new IKE SA deleted\n");
+	for (int k = 0; k < 3; k++)
+		ike_child_keys_wipe(&kids[k].keys);
+	ike_sa_clear(&sa);
+	ike_sa_clear(&nsa);
+	return 0;
+}
