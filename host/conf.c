@@ -1337,6 +1337,58 @@ secrets(struct ctx *c, const struct conf_section *sec)
 	return 0;
 }
 
+/* A non-negative number of seconds or a factor, with a fraction. */
+static int
+p_real(struct ctx *c, const struct conf_section *sec,
+    const struct conf_kv *kv, double lo, double hi, double *out)
+{
+	char *e;
+	double v;
+
+	v = strtod(kv->value, &e);
+	if (e == kv->value || *e != '\0' || !(v >= lo && v <= hi))
+		return kerr(c, sec, kv, "'%s' is not a number from %g to %g",
+		    kv->value, lo, hi);
+	*out = v;
+	return 0;
+}
+
+static int
+daemon_section(struct ctx *c, const struct conf_section *sec)
+{
+	struct conf_daemon *d = &c->conf->daemon;
+	const struct conf_kv *kv;
+	uint64_t v;
+	int r;
+
+	if (sec->sub != NULL)
+		return serr(c, sec->sub, "unknown section '%s' (nicsecd takes "
+		    "keys only)", sec->sub->name);
+	for (kv = sec->kv; kv != NULL; kv = kv->next) {
+		const char *k = kv->key;
+
+		if (strcmp(k, "retransmit_timeout") == 0)
+			r = p_real(c, sec, kv, 0.1, 3600, &d->retransmit_timeout);
+		else if (strcmp(k, "retransmit_base") == 0)
+			r = p_real(c, sec, kv, 1, 10, &d->retransmit_base);
+		else if (strcmp(k, "retransmit_limit") == 0)
+			r = p_real(c, sec, kv, 0, 86400, &d->retransmit_limit);
+		else if (strcmp(k, "retransmit_tries") == 0) {
+			r = p_uint(c, sec, kv, 100, &v);
+			d->retransmit_tries = (uint32_t)v;
+		} else if (strcmp(k, "keep_alive") == 0)
+			r = p_time(c, sec, kv, &d->keep_alive);
+		else if (strcmp(k, "cookie_threshold") == 0) {
+			r = p_uint(c, sec, kv, 1000000, &v);
+			d->cookie_threshold = (uint32_t)v;
+		} else
+			r = kerr(c, sec, kv, "unknown key '%s'", k);
+		if (r != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 top(struct ctx *c, const struct conf_section *root)
 {
@@ -1352,6 +1404,9 @@ top(struct ctx *c, const struct conf_section *root)
 				return -1;
 		} else if (strcmp(s->name, "secrets") == 0) {
 			if (secrets(c, s) != 0)
+				return -1;
+		} else if (strcmp(s->name, "nicsecd") == 0) {
+			if (daemon_section(c, s) != 0)
 				return -1;
 		} else if (strcmp(s->name, "pools") == 0) {
 			return serr(c, s, "'pools' is not supported (nicsec "
@@ -1452,6 +1507,11 @@ conf_load(const char *path, struct conf **out, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
+	c.conf->daemon.retransmit_timeout = 4.0;
+	c.conf->daemon.retransmit_base = 1.8;
+	c.conf->daemon.retransmit_tries = 5;
+	c.conf->daemon.keep_alive = 20;
+	c.conf->daemon.cookie_threshold = 10;
 	if ((r = top(&c, &tree->root)) == 0) {
 		*out = c.conf;
 		c.conf = NULL;

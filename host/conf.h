@@ -141,6 +141,8 @@ struct conf_conn {
 	size_t		 nchildren;
 	const char	*file;
 	int		 line;
+	int		 is_new;		/* nicsecd: added by the last
+						 * reload */
 };
 
 /* secrets.ike*: a PSK and the identities it is for (none: any). */
@@ -160,8 +162,28 @@ struct conf_key {
 	size_t		 passlen;
 };
 
+/*
+ * nicsecd { ... }: the daemon's own settings.  They are not swanctl.conf
+ * keys; they are named after the strongswan.conf charon.* keys that do
+ * the same, and default as those do.  A request is sent again after
+ * timeout * base^n seconds (n = 0, 1, ...; each wait capped at limit when
+ * limit is not 0), and the peer is given up on when the wait after the
+ * last of `tries` retransmissions runs out: 4 s x 1.8^n and 5 tries is
+ * about 165 s, as strongSwan.  PAN-OS's DPD schedule is timeout 1, base 2,
+ * limit 64, tries 10.
+ */
+struct conf_daemon {
+	double		 retransmit_timeout;	/* 4.0 */
+	double		 retransmit_base;	/* 1.8 */
+	uint32_t	 retransmit_tries;	/* 5 */
+	double		 retransmit_limit;	/* 0: no cap */
+	uint64_t	 keep_alive;		/* 20s; 0: none (NAT-T) */
+	uint32_t	 cookie_threshold;	/* 10 half-open SAs; 0: never */
+};
+
 struct conf {
 	char			*path;		/* the main file */
+	struct conf_daemon	 daemon;
 	struct conf_conn	*conns;
 	size_t			 nconns;
 	struct conf_secret	*secrets;

@@ -371,12 +371,23 @@ dmn_reload(struct daemon *d, const char *path, FILE *out)
 			kept++;
 		}
 	}
+	/* start_action = start: the children of connections this reload
+	 * adds.  One the operator terminated stays down until initiated. */
+	for (size_t i = 0; i < nc->nconns; i++)
+		nc->conns[i].is_new = conf_conn_find(d->conf,
+		    nc->conns[i].name) == NULL;
 	conf_free(d->conf);
 	d->conf = nc;
 	log_info(NULL, "configuration reloaded from %s: %zu connections, "
 	    "%zu secrets", path, nc->nconns, nc->nsecrets);
 	fprintf(out, "reloaded %s: %zu connections, %zu secrets, %zu IKE SAs "
 	    "kept\n", path, nc->nconns, nc->nsecrets, kept);
-	dmn_start_all(d);
+	for (size_t i = 0; i < nc->nconns; i++)
+		for (size_t j = 0; nc->conns[i].is_new &&
+		    j < nc->conns[i].nchildren; j++)
+			if (nc->conns[i].children[j].start_action &
+			    CONF_ACTION_START)
+				exch_start_child(d, &nc->conns[i],
+				    &nc->conns[i].children[j], NULL);
 	return 0;
 }

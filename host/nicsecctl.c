@@ -1,16 +1,28 @@
 /*
- * nicsecctl - control for the card (--card SPEC) and, later, for nicsecd
- * (--socket PATH).  See docs/nicsecctl.md.
+ * nicsecctl - control for nicsecd (--socket PATH) and for the card
+ * (--card SPEC).  See docs/nicsecctl.md.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "ctl_card.h"
+#include "ctl_client.h"
+
+#define DEFAULT_SOCKET	"/run/nicsecd.sock"
 
 static void
 usage(FILE *f)
 {
-	fputs("usage: nicsecctl --card SPEC COMMAND [ARGS]\n"
+	fputs("usage: nicsecctl [--socket PATH] COMMAND [ARGS]   (nicsecd; "
+	    "PATH: " DEFAULT_SOCKET ")\n"
+	    "  list-sas [--json]              the IKE and CHILD SAs\n"
+	    "  initiate --child NAME [--ike NAME] | initiate --ike NAME\n"
+	    "  terminate --ike NAME|--child NAME  delete them, telling the "
+	    "peer\n"
+	    "  rekey --child NAME [--ike NAME]  rekey CHILD SAs\n"
+	    "  reload                         read the configuration again\n"
+	    "  log-level [error|info|debug]\n"
+	    "       nicsecctl --card SPEC COMMAND [ARGS]\n"
 	    "  SPEC: pci:DDDD:BB:DD.F, pci:auto or sim:PATH\n"
 	    "commands:\n"
 	    "  info                           the card's identity and sizes\n"
@@ -39,11 +51,22 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (argc < 2 || strcmp(argv[1], "--card") != 0) {
-		fprintf(stderr, "nicsecctl: %s (nicsecctl --help)\n", argc < 2 ?
-		    "no command given" : "give --card SPEC first");
+	if (argc < 2) {
+		fprintf(stderr, "nicsecctl: no command given (nicsecctl "
+		    "--help)\n");
 		return 2;
 	}
+	if (strcmp(argv[1], "--socket") == 0) {
+		if (argc < 4) {
+			fprintf(stderr, "nicsecctl: --socket %s: give a command "
+			    "(nicsecctl --help)\n", argc == 3 ? argv[2] :
+			    "needs PATH");
+			return 2;
+		}
+		return ctl_client(argv[2], argc - 3, argv + 3);
+	}
+	if (strcmp(argv[1], "--card") != 0)
+		return ctl_client(DEFAULT_SOCKET, argc - 1, argv + 1);
 	if (argc < 4) {
 		fprintf(stderr, "nicsecctl: --card %s: give a command "
 		    "(nicsecctl --help)\n", argc == 3 ? argv[2] : "needs SPEC");

@@ -109,6 +109,17 @@
 #             over the new one; charon then has exactly our SAs, SPIs crossed,
 #             the PFS group; charon requiring PFS (the PFS mismatch line) and
 #             INVALID_KE_PAYLOAD for the PFS group (the retry)
+#   nicsecd vs strongSwan: the daemon (tests/ike/nicsecd_interop.sh) with
+#             charon as responder and as initiator, one IKE SA for each IKE
+#             proposal family and DH group at once, encap yes and no: both
+#             ends hold the same SAs, SPIs and algorithms (sa_match.py against
+#             swanctl --list-sas); CREATE_CHILD_SA, rekeys and DELETEs both
+#             ways; ESN negotiated; a lost response answered from the cache,
+#             lost requests retransmitted; nicsecctl initiate, terminate,
+#             rekey, reload (a broken file changes nothing), log-level and its
+#             errors; a wrong PSK, an unknown peer ID, IKE and ESP proposals
+#             and selectors with nothing in common, each its line; malformed,
+#             oversized and wrong-SPI packets dropped with a line, no SA changed
 #   two gateways: two simulated cards between network namespaces at LANES 1
 #             and 4 (tests/card/two_gateways.sh), static SAs and a policy rule
 #             loaded by nicsecctl, the exception path on TAPs: ping and TCP
@@ -266,6 +277,7 @@ done
 # nicsecd against strongSwan (tests/ike/lib.sh: charon in network namespaces)
 suite "IKE_SA_INIT and IKE_AUTH vs strongSwan" bash tests/ike/init_interop.sh "$BUILD"
 suite "CREATE_CHILD_SA and INFORMATIONAL vs strongSwan" bash tests/ike/child_interop.sh "$BUILD"
+suite "nicsecd vs strongSwan" bash tests/ike/nicsecd_interop.sh "$BUILD"
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done

@@ -56,7 +56,7 @@ grep -q 'key hidden' <<<"$list" && ! grep -qi "${K16#0x}" <<<"$list" &&
 expect 1 "$CARD_T/none.sock" "a simulator that is not there" -- --card "sim:$CARD_T/none.sock" info
 expect 1 "0000:7f:1f.7" "a PCI address with no device" -- --card pci:0000:7f:1f.7 info
 expect 1 "bad device spec 'eth0'" "a spec that is no device" -- --card eth0 info
-expect 2 "give --card SPEC first" "no --card" -- info
+expect 2 "unknown command 'info'" "a card command without --card (taken as nicsecd's)" -- info
 # SA lines
 expect 2 "aead: the key is 19 bytes" "a key of the wrong length" -- "${C[@]}" sa add ${SA_OUT/$K16/0x00112233445566778899aabbccddeeff010203}
 expect 2 "unknown keyword 'spii'" "a misspelt keyword" -- "${C[@]}" sa add ${SA_OUT/spi/spii}

@@ -653,3 +653,84 @@ drop_counts() {
 }
 
 IKE_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# ---------------------------------------------------------------------------
+# nicsecd
+
+IKE_NICSECD=${IKE_NICSECD:-$IKE_LIB_DIR/../../build/nicsecd}
+IKE_NICSECCTL=${IKE_NICSECCTL:-$IKE_LIB_DIR/../../build/nicsecctl}
+
+# nicsecd_start NS DIR [ARG...]: starts nicsecd in NS with DIR/nicsecd.conf
+# (write it first; charon_conn and charon_psk print the same syntax),
+# `--dataplane none` unless ARGs give one, its control socket at
+# DIR/nicsecd.sock and its log in DIR/nicsecd.log; waits until the socket
+# answers (up to 5 s); the PID:START goes to DIR/nicsecd.pid.
+nicsecd_start() {
+	local ns=$1 dir=$2 pid i dp=(--dataplane none)
+	shift 2
+	case " $* " in *" --dataplane "*) dp=() ;; esac
+	rm -f "$dir/nicsecd.sock" "$dir/nicsecd.pid"
+	ip netns exec "$ns" "$IKE_NICSECD" -c "$dir/nicsecd.conf" "${dp[@]}" \
+		--socket "$dir/nicsecd.sock" --foreground "$@" \
+		>>"$dir/nicsecd.log" 2>&1 &
+	pid=$!
+	ike_track_pid "$pid"
+	for i in $(seq 50); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			ike_log "nicsecd in $ns died:"
+			tail -5 "$dir/nicsecd.log" >&2
+			return 1
+		fi
+		if nicsecctl_in "$ns" "$dir" log-level >/dev/null 2>&1; then
+			echo "${IKE_PIDS[-1]}" >"$dir/nicsecd.pid"
+			return 0
+		fi
+		sleep 0.1
+	done
+	ike_log "nicsecd in $ns: no answer on $dir/nicsecd.sock"
+	return 1
+}
+
+# nicsecd_stop NS DIR: SIGTERM (nicsecd deletes its IKE SAs, telling the
+# peers), and waits for it to go.
+nicsecd_stop() {
+	local pid p keep=()
+	pid=$(cat "$2/nicsecd.pid" 2>/dev/null) || return 0
+	ike_kill_pid "$pid"
+	for p in "${IKE_PIDS[@]}"; do
+		[ "$p" = "$pid" ] || keep+=("$p")
+	done
+	IKE_PIDS=("${keep[@]}")
+	rm -f "$2/nicsecd.pid"
+}
+
+# nicsecctl_in NS DIR ARGS...: nicsecctl --socket DIR/nicsecd.sock ARGS.
+nicsecctl_in() {
+	local ns=$1 dir=$2
+	shift 2
+	ip netns exec "$ns" "$IKE_NICSECCTL" --socket "$dir/nicsecd.sock" "$@"
+}
+
+# nicsecd_wait NS DIR N TIMEOUT: waits up to TIMEOUT seconds until nicsecd
+# has N IKE SAs ESTABLISHED, each with every CHILD_SA it has INSTALLED
+# and at least one.
+nicsecd_wait() {
+	local end=$((SECONDS + $4)) js
+	while :; do
+		js=$(nicsecctl_in "$1" "$2" list-sas --json 2>/dev/null) ||
+			js='{"ike_sas":[]}'
+		python3 -I -S -c '
+import json, sys
+sas = json.loads(sys.argv[1])["ike_sas"]
+up = [s for s in sas if s["state"] == "ESTABLISHED" and s["children"] and
+      all(c["state"] == "INSTALLED" for c in s["children"])]
+sys.exit(0 if len(up) >= int(sys.argv[2]) else 1)' "$js" "$3" \
+			2>/dev/null && return 0
+		if [ $SECONDS -ge $end ]; then
+			ike_log "nicsecd_wait: not $3 tunnels up after ${4}s:"
+			nicsecctl_in "$1" "$2" list-sas >&2
+			return 1
+		fi
+		sleep 0.2
+	done
+}

@@ -108,6 +108,7 @@ def rows(msgs):
                     "keysize": child.get("encr-keysize", ""),
                     "integ": child.get("integ-alg", ""),
                     "dh": child.get("dh-group", ""),
+                    "esn": child.get("esn", "0"),
                     "local_ts": " ".join(child.get("local-ts", [])),
                     "remote_ts": " ".join(child.get("remote-ts", [])),
                     "bytes_in": child.get("bytes-in", ""),
