@@ -239,8 +239,8 @@ $(BUILD)/card/sa_churn: tests/card/sa_churn.c $(BUILD)/driver/libnicsec.a $(GEN)
 	$(CC) $(CFLAGS) -Idriver -I$(BUILD)/gen -o $@ $< $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)
 all: $(BUILD)/card/sa_churn
 # nicsecd's data plane against a live card (tests/card/dataplane.sh)
-DATAPLANE_SRCS = host/dataplane.c host/dp_slots.c host/dp_ts.c
-DATAPLANE_HDRS = host/dataplane.h host/dp_slots.h host/dp_ts.h host/ike_auth.h host/ike_crypto.h
+DATAPLANE_SRCS = host/dataplane.c host/dp_child.c host/dp_build.c host/dp_card.c host/dp_slots.c host/dp_ts.c
+DATAPLANE_HDRS = host/dataplane.h host/dp_priv.h host/dp_slots.h host/dp_ts.h host/ike_auth.h host/ike_crypto.h
 $(BUILD)/card/dp_probe: tests/card/dp_probe.c $(DATAPLANE_SRCS) $(DATAPLANE_HDRS) $(BUILD)/driver/libnicsec.a $(GEN)
 	@mkdir -p $(BUILD)/card
 	$(CC) $(CFLAGS) -Ihost -Idriver -I$(BUILD)/gen -o $@ $< $(DATAPLANE_SRCS) $(BUILD)/driver/libnicsec.a \
@@ -334,6 +334,11 @@ $(BUILD)/unit/test_pci_dev: UNIT_LIBS = $(BUILD)/driver/libnicsec.a $(LIBPCI_LIB
 # /proc/self/status after each drop
 $(BUILD)/unit/test_privs: host/privs.c host/privs.h
 $(BUILD)/unit/test_privs: UNIT_LIBS = -Ihost host/privs.c -lcap-ng
+# the data plane's selectors and slots (host/dp_ts.c, host/dp_slots.c), no card
+$(BUILD)/unit/test_dp_ts: host/dp_ts.c host/dp_ts.h
+$(BUILD)/unit/test_dp_ts: UNIT_LIBS = -Ihost host/dp_ts.c
+$(BUILD)/unit/test_dp_slots: host/dp_slots.c host/dp_slots.h
+$(BUILD)/unit/test_dp_slots: UNIT_LIBS = -Ihost host/dp_slots.c
 
 unit-test: unit-build
 	@bash scripts/run-unit-tests.sh $(UNIT_TESTS)

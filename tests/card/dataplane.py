@@ -338,7 +338,23 @@ def rekey(p, lan, wan):
     p.ok(f"del {old.spi_in}")
     check_card(f"{tag} old deleted", new.expect_sas(ni["slot_out"]),
                [(t, ni["slot_out"]) for t in new.rule_texts()])
+    # Rekeyed to narrower selectors: the new rule goes in beside the old
+    # one before the old one goes, never a moment with neither.
+    tag = "rekey, new selectors"
+    nxt = Child(p, "r", 128, False, False, ["10.3.0.0/24"], ["10.4.0.0/25"], 9)
+    p.ok(nxt.add_cmd(half=True, replaces=new.spi_in))
+    check_card(f"{tag} inbound half", new.expect_sas(ni["slot_out"]) | nxt.expect_sas(None, out=False),
+               [(t, ni["slot_out"]) for t in new.rule_texts()])
+    p.ok(f"switch {nxt.spi_in}")
+    xi = p.ok(f"info {nxt.spi_in}")
+    check(xi["rules"] == [ni["rules"][0] + 1], f"{tag}: the new rule at {xi['rules']}, expected the next free "
+          f"index after {ni['rules']}")
+    rules = [r for r in json.loads(ctl("spd", "list", "--json"))]
+    check([(r["index"], r["rule"], r["slot"]) for r in rules] ==
+          [(xi["rules"][0], nxt.rule_texts()[0], xi["slot_out"])], f"{tag}: the card's rules are {rules}")
+    traffic_out(nxt, lan, wan, f"{tag} after the switch")
     p.ok(f"del {new.spi_in}")
+    p.ok(f"del {nxt.spi_in}")
     check_card(f"{tag} all deleted", {}, [])
 
 
@@ -391,10 +407,12 @@ def refusals(p):
     r = p(f"free {z.spi_in}")
     check(not r["ok"] and "was not handed out by dp_spi_alloc" in r["err"], f"{tag}: a second free gave {r}")
     time.sleep(1.1)                     # earlier deletes' quarantines over
-    p.ok(f"del {x.spi_in}")
     fill = p.ok("fill")
-    check("0 by our SAs, 4094 promised" in fill["err"] and "2 in quarantine" in fill["err"],
-          f"{tag}: right after a delete: {fill['err']}")
+    check(fill["n"] == 4094, f"{tag}: {fill['n']} SPIs beside x's two slots, expected 4094")
+    p.ok(f"del {x.spi_in}")
+    r = p("alloc")
+    check(not r["ok"] and "0 by our SAs, 4094 promised" in r["err"] and "2 in quarantine" in r["err"],
+          f"{tag}: right after a delete: {r}")
     time.sleep(1.1)
     spi = p.ok("alloc")["spi"]
     check(spi & 0xFFF in (xi["slot_in"], xi["slot_out"]),

@@ -1,0 +1,136 @@
+/*
+ * dp_card.c - the data plane's writes to the card through libnicsec, or,
+ * with `none`, a log line saying what would have been written.  See
+ * dp_priv.h.
+ */
+#include "dp_priv.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+static void
+log_sa(struct dp *dp, const char *verb, const struct nicsec_sa *sa,
+    unsigned slot)
+{
+	char line[1024];
+
+	if (sa_format(sa, 0, line, sizeof(line)) < 0)
+		snprintf(line, sizeof(line), "spi 0x%08x", sa->spi);
+	dp_logf(dp, "%s%s %s SA in slot 0x%03x: %s", dp->card ? "" : "none: ",
+	    dp->card ? verb : "would have installed",
+	    sa->dir == SA_DIR_OUT ? "outbound" : "inbound", slot, line);
+}
+
+/* Installs sa in slot (wiping sa's key); -1 with dp->err. */
+int
+dp_sa_put(struct dp *dp, struct nicsec_sa *sa, unsigned slot, uint32_t child)
+{
+	int rc = 0;
+
+	log_sa(dp, "installing", sa, slot);
+	if (dp->card != NULL &&
+	    nicsec_sa_add(dp->card, sa, (int)slot, NULL) != 0)
+		rc = dp_err(dp, "CHILD_SA 0x%08x: %s", child,
+		    nicsec_error(dp->card));
+	dp_wipe(sa->key, sizeof(sa->key));
+	dp_wipe(sa->salt, sizeof(sa->salt));
+	return rc;
+}
+
+/* Deletes the SA in slot; a failure leaves the slot FOREIGN (we no longer
+ * know what it holds) and its line in dp->err. */
+int
+dp_sa_drop(struct dp *dp, unsigned slot, uint32_t child, const char *what)
+{
+	if (dp->card == NULL) {
+		dp_logf(dp, "none: would have deleted CHILD_SA 0x%08x's %s SA "
+		    "in slot 0x%03x", child, what, slot);
+	} else if (nicsec_sa_del(dp->card, slot) != 0) {
+		dp_err(dp, "CHILD_SA 0x%08x: deleting its %s SA: %s", child,
+		    what, nicsec_error(dp->card));
+		dp_slot_set(&dp->t, slot, DP_SLOT_FOREIGN, 0);
+		dp->owner[slot] = NULL;
+		return -1;
+	}
+	dp_slot_set(&dp->t, slot, DP_SLOT_QUIET, dp_now_ms());
+	dp->owner[slot] = NULL;
+	return 0;
+}
+
+const char *
+dp_rule_str(const struct nicsec_spd_rule *r, char *buf, size_t len)
+{
+	struct dp_prefix s = { r->family, { 0 }, r->src_plen };
+	struct dp_prefix d = { r->family, { 0 }, r->dst_plen };
+	char a[INET6_ADDRSTRLEN + 8], b[INET6_ADDRSTRLEN + 8];
+
+	memcpy(s.addr, r->src, 16);
+	memcpy(d.addr, r->dst, 16);
+	if (r->proto >= 0)
+		snprintf(buf, len, "%s === %s proto %d", dp_prefix_str(&s, a,
+		    sizeof(a)), dp_prefix_str(&d, b, sizeof(b)), r->proto);
+	else
+		snprintf(buf, len, "%s === %s", dp_prefix_str(&s, a, sizeof(a)),
+		    dp_prefix_str(&d, b, sizeof(b)));
+	return buf;
+}
+
+int
+dp_rule_put(struct dp *dp, unsigned idx, const struct nicsec_spd_rule *r,
+    uint32_t child)
+{
+	char s[256];
+
+	if (dp->card == NULL) {
+		dp_logf(dp, "none: would have written policy rule %u: %s "
+		    "protect spi 0x%08x", idx, dp_rule_str(r, s, sizeof(s)),
+		    r->spi);
+		return 0;
+	}
+	if (nicsec_spd_write(dp->card, idx, r) != 0)
+		return dp_err(dp, "CHILD_SA 0x%08x: %s", child,
+		    nicsec_error(dp->card));
+	return 0;
+}
+
+int
+dp_rule_drop(struct dp *dp, unsigned idx, uint32_t child)
+{
+	if (dp->card == NULL)
+		dp_logf(dp, "none: would have deleted policy rule %u", idx);
+	else if (nicsec_spd_del(dp->card, idx) != 0) {
+		dp_err(dp, "CHILD_SA 0x%08x: deleting policy rule %u: %s",
+		    child, idx, nicsec_error(dp->card));
+		dp->t.rule_state[idx] = DP_SLOT_FOREIGN;
+		return -1;
+	}
+	dp->t.rule_state[idx] = DP_SLOT_FREE;
+	return 0;
+}
+
+/*
+ * The card finds a protect rule's SA by its SPI (nicsec_spd_write): if an
+ * SA nicsecd did not install has the same SPI in a lower slot, the rule
+ * would go there.  Read the first rule back to be sure it went to ours.
+ */
+int
+dp_rule_check(struct dp *dp, const struct dp_child *c)
+{
+	struct nicsec_spd_rule r;
+	unsigned slot;
+
+	if (dp->card == NULL)
+		return 0;
+	if (nicsec_spd_read(dp->card, c->rule_idx[0], &r, &slot) != 1)
+		return dp_err(dp, "CHILD_SA 0x%08x: reading policy rule %u "
+		    "back: %s", c->spi_in, c->rule_idx[0],
+		    nicsec_error(dp->card));
+	if (slot != c->slot_out)
+		return dp_err(dp, "CHILD_SA 0x%08x: policy rule %u went to SA "
+		    "slot 0x%03x, not to its outbound SA's 0x%03x: another "
+		    "outbound SA with SPI 0x%08x is on the card", c->spi_in,
+		    c->rule_idx[0], slot, c->slot_out, c->spi_out);
+	return 0;
+}
+
