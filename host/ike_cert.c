@@ -16,6 +16,7 @@
 #include <openssl/crypto.h>
 #include <openssl/decoder.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -98,6 +99,7 @@ read_certs(const char *path, STACK_OF(X509) *sk, int first_only, char *err,
 		}
 		BIO_free(bio);
 	}
+	ERR_clear_error();	/* the PEM reader's end of input */
 	if ((size_t)sk_X509_num(sk) == n0) {
 		p = b;
 		if ((x = d2i_X509(NULL, &p, (long)len)) != NULL &&
@@ -238,6 +240,7 @@ ike_creds_set_key(struct ike_creds *c, const char *path, const uint8_t *pass,
 	if (dc == NULL || OSSL_DECODER_from_data(dc, &p, &left) != 1)
 		k = NULL;
 	OSSL_DECODER_CTX_free(dc);
+	ERR_clear_error();
 	burn(b, len);
 	if (k == NULL)
 		return ike_errf(err, errlen, "%s: no private key read (PEM or "
@@ -653,7 +656,8 @@ chain_ok(const struct ike_creds *trust, X509 *x, STACK_OF(X509) *untrusted,
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	X509 *cur;
-	char name[256], issuer[256], cas[512], curname[256], t[64];
+	char name[256], issuer[256], cas[512], curname[256];
+	char nb[64], na[64];
 	int ok, e;
 
 	ike_cert_subject(x, name, sizeof(name));
@@ -669,8 +673,13 @@ chain_ok(const struct ike_creds *trust, X509 *x, STACK_OF(X509) *untrusted,
 	cur = X509_STORE_CTX_get_current_cert(ctx);
 	if (cur == NULL)
 		cur = x;
+	/* all we say of the certificate it stopped at, while ctx holds it */
 	ike_cert_subject(cur, curname, sizeof(curname));
+	asn1_time_str(X509_get0_notBefore(cur), nb, sizeof(nb));
+	asn1_time_str(X509_get0_notAfter(cur), na, sizeof(na));
+	cur = cur == x ? x : NULL;
 	X509_STORE_CTX_free(ctx);
+	ERR_clear_error();
 	if (ok)
 		return 0;
 	switch (e) {
@@ -692,15 +701,13 @@ chain_ok(const struct ike_creds *trust, X509 *x, STACK_OF(X509) *untrusted,
 		    "signed by a trusted CA (its issuer: %s; cacerts: %s)",
 		    name, issuer, cas);
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-		asn1_time_str(X509_get0_notAfter(cur), t, sizeof(t));
 		return ike_errf(err, errlen, "peer certificate '%s'%s%s%s "
 		    "expired on %s", name, cur != x ? ": its CA '" : "",
-		    cur != x ? curname : "", cur != x ? "'" : "", t);
+		    cur != x ? curname : "", cur != x ? "'" : "", na);
 	case X509_V_ERR_CERT_NOT_YET_VALID:
-		asn1_time_str(X509_get0_notBefore(cur), t, sizeof(t));
 		return ike_errf(err, errlen, "peer certificate '%s'%s%s%s is "
 		    "not valid before %s", name, cur != x ? ": its CA '" : "",
-		    cur != x ? curname : "", cur != x ? "'" : "", t);
+		    cur != x ? curname : "", cur != x ? "'" : "", nb);
 	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
 		return ike_errf(err, errlen, "peer certificate '%s': the "
 		    "signature on '%s' does not verify with its issuer's key "
@@ -1090,9 +1097,11 @@ ike_cert_verify(X509 *x, uint8_t method, const uint8_t *auth, size_t alen,
 		return ike_errf(err, errlen, "peer authenticates with %s, we "
 		    "expect a certificate's signature", method_name(method));
 	}
-	if (digest_verify(k, hash_md(hash), octets, olen, sig, slen) != 0)
+	if (digest_verify(k, hash_md(hash), octets, olen, sig, slen) != 0) {
+		ERR_clear_error();
 		return ike_errf(err, errlen, "peer's signature does not verify "
 		    "with its certificate's %s key", kind);
+	}
 	return 0;
 }
 
