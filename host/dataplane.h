@@ -153,7 +153,14 @@ int dp_child_add(struct dp *dp, struct dp_child_params *p);
  * does not fail for want of room.
  */
 int dp_child_add_inbound(struct dp *dp, struct dp_child_params *p);
-/* The outbound half of a CHILD_SA added by dp_child_add_inbound. */
+/*
+ * The outbound half of a CHILD_SA added by dp_child_add_inbound.  Refused
+ * before any write (no such CHILD_SA, the one it replaces gone or already
+ * switched away from by a colliding rekey, the card refusing the outbound
+ * SA): the staged half stays, to try again.  Refused after (a rule the card
+ * refused; the old rules are restored): the CHILD_SA is left inbound only,
+ * for the daemon to delete.
+ */
 int dp_child_switch(struct dp *dp, uint32_t spi_in);
 /*
  * Deletes a CHILD_SA: its rules, its outbound SA, its inbound SA, in that

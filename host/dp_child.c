@@ -199,6 +199,12 @@ dp_child_switch(struct dp *dp, uint32_t spi_in)
 	if (c->replaces != 0 && (old = dp_find_child(dp, c->replaces)) == NULL)
 		return dp_err(dp, "CHILD_SA 0x%08x: the CHILD_SA it replaces, "
 		    "0x%08x, is gone", spi_in, c->replaces);
+	/* Two rekeys of one CHILD_SA (a collision, RFC 7296 2.8.1): the
+	 * first to switch takes the rules; the other is to be deleted. */
+	if (old != NULL && !old->rules_on)
+		return dp_err(dp, "CHILD_SA 0x%08x: CHILD_SA 0x%08x, which it "
+		    "replaces, has handed its rules on already (another rekey "
+		    "of it switched first)", spi_in, old->spi_in);
 	/* A copy, so that a refused install leaves the staged SA for a
 	 * retry (the card's call wipes what it is given). */
 	out = c->out_sa;
@@ -208,14 +214,14 @@ dp_child_switch(struct dp *dp, uint32_t spi_in)
 	}
 	c->out_on = 1;
 	if (switch_rules(dp, c, old) != 0) {
+		/* The old rules are back; the outbound SA goes, its slot
+		 * into quarantine (traffic may have reached it), and the
+		 * CHILD_SA stays inbound only, for the daemon to delete. */
 		memcpy(err, dp->err, sizeof(err));
-		if (dp_sa_drop(dp, c->slot_out, spi_in, "outbound") == 0) {
-			/* The slot stays promised to the retry; its SA was
-			 * on the card, so it waits out the quarantine. */
-			dp_slot_set(&dp->t, c->slot_out, DP_SLOT_RESERVED, 0);
-			dp->owner[c->slot_out] = c;
-			c->out_on = 0;
-		}
+		dp_sa_drop(dp, c->slot_out, spi_in, "outbound");
+		c->out_on = 0;
+		c->staged = 0;
+		dp_wipe(&c->out_sa, sizeof(c->out_sa));
 		memcpy(dp->err, err, sizeof(err));
 		return -1;
 	}

@@ -329,7 +329,14 @@ def rekey(p, lan, wan):
     exp = old.expect_sas(oi["slot_out"]) | new.expect_sas(None, out=False)
     check_card(f"{tag} inbound half", exp, [(t, oi["slot_out"]) for t in old.rule_texts()])
     traffic_out(old, lan, wan, f"{tag} before the switch")
+    # A colliding rekey of the same CHILD_SA, staged too: the first to
+    # switch takes the rule, the other is refused and deleted.
+    rival = Child(p, "r", 256, True, True, ["10.3.0.0/24"], ["10.4.0.0/24"], 10, rport=31001)
+    p.ok(rival.add_cmd(half=True, replaces=old.spi_in))
     p.ok(f"switch {new.spi_in}")
+    r = p(f"switch {rival.spi_in}")
+    check(not r["ok"] and "has handed its rules on already" in r["err"], f"{tag}: the rival's switch gave {r}")
+    p.ok(f"del {rival.spi_in}")
     ni = p.ok(f"info {new.spi_in}")
     check(ni["rules"] == oi["rules"], f"{tag}: the rule moved from index {oi['rules']} to {ni['rules']}")
     exp = old.expect_sas(oi["slot_out"]) | new.expect_sas(ni["slot_out"])
