@@ -108,7 +108,9 @@
 #             liveness, the IKE SA rekeyed and the old one deleted, a CHILD_SA
 #             over the new one; charon then has exactly our SAs, SPIs crossed,
 #             the PFS group; charon requiring PFS (the PFS mismatch line) and
-#             INVALID_KE_PAYLOAD for the PFS group (the retry)
+#             INVALID_KE_PAYLOAD for the PFS group (the retry); and charon as
+#             the initiator (child_probe --respond): its CHILD_SA rekey with
+#             PFS, IKE SA rekey, DELETEs, liveness checks and terminate answered
 #   nicsecd vs strongSwan: the daemon (tests/ike/nicsecd_interop.sh) with
 #             charon as responder and as initiator, one IKE SA for each IKE
 #             proposal family and DH group at once, encap yes and no: both

@@ -12,7 +12,12 @@
 #    our CHILD_SAs INSTALLED, each with the ESP SPIs crossed and the PFS
 #    group, the deleted one not INSTALLED (it lingers DELETED a while);
 #  - charon requiring PFS and the probe offering none: the PFS mismatch line;
-#    a group charon does not take first: INVALID_KE_PAYLOAD and the retry.
+#    a group charon does not take first: INVALID_KE_PAYLOAD and the retry;
+#  - charon as the initiator and the probe responding (child_probe
+#    --respond): charon's CHILD_SA rekey with PFS and its DELETE of the old
+#    one, its IKE SA rekey and its DELETE of the old IKE SA, its liveness
+#    checks (dpd_delay), its terminate: charon ends with the SAs we made,
+#    SPIs crossed, and the probe sees every IKE SA deleted.
 #
 #   child_interop.sh [BUILD]
 set -uo pipefail
@@ -115,6 +120,68 @@ if grep -q "^retry: peer wants KE group MODP_2048 instead of ECP_256 for the CHI
 	ok "INVALID_KE_PAYLOAD for the CHILD_SA's PFS: retried with MODP_2048, as charon asked"
 else
 	not_ok "INVALID_KE_PAYLOAD round for the CHILD_SA:"$'\n'"$(cat "$OUT")"
+fi
+
+# charon initiates, rekeys and deletes; the probe answers
+RO=$IKE_WORK/resp.out
+{ charon_conn gw local_addrs=$IKE_RIGHT_IP remote_addrs=$IKE_LEFT_IP \
+	proposals=aes128gcm16-prfsha256-ecp256 dpd_delay=1s local.id=right remote.id=left \
+	child.local_ts=$IKE_RIGHT_NET child.remote_ts=$IKE_LEFT_NET child.esp_proposals=aes256gcm16-ecp384
+  charon_psk left right secret; } | swanctl_conf "$IKE_RIGHT" "$R" >/dev/null || exit 1
+ip netns exec "$IKE_LEFT" "$PROBE" --respond "$IKE_LEFT_IP" "$IKE_RIGHT_IP" aes128gcm16-prfsha256-ecp256 \
+	aes256gcm16-ecp384 "$IKE_LEFT_NET" "$IKE_RIGHT_NET" left right secret >"$RO" 2>&1 &
+RPID=$!
+ike_track_pid $RPID
+saw() {  # PATTERN [COUNT]: waits up to 10 s for COUNT (1) lines of the probe's
+	local _
+	for _ in $(seq 100); do
+		[ "$(grep -c -- "$1" "$RO")" -ge "${2:-1}" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+crossed() {  # PROBE_LINE_NAME: charon has that CHILD_SA INSTALLED, SPIs crossed, ECP_384
+	local in out row
+	read -r in out <<<"$(sed -n "s/^$1: SPIs \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\1 \2/p" "$RO" | tail -1)"
+	row=$(sa_json "$IKE_RIGHT" "$R" | grep "\"spi_in\": \"$out\"")
+	[ -n "$in" ] && grep -q "\"spi_out\": \"$in\"" <<<"$row" &&
+		grep -q '"state": "INSTALLED"' <<<"$row" && { [ "${2:-}" != pfs ] || grep -q '"dh": "ECP_384"' <<<"$row"; }
+}
+sleep 0.3
+swanctl_in "$IKE_RIGHT" "$R" --initiate --child net >/dev/null 2>&1
+if saw "^child: " && crossed child; then
+	ok "charon initiates: IKE_SA_INIT and IKE_AUTH answered, the CHILD_SA INSTALLED at charon, SPIs crossed"
+else
+	not_ok "charon initiates:"$'\n'"$(cat "$RO")"
+fi
+swanctl_in "$IKE_RIGHT" "$R" --rekey --child net >/dev/null 2>&1
+if saw "^rekeyed: " && saw "^deleted: " && crossed "rekeyed child" pfs; then
+	ok "charon's CHILD_SA rekey with PFS: $(grep '^rekeyed: ' "$RO"), ECP_384 at charon; its DELETE of the old one answered"
+else
+	not_ok "charon's CHILD_SA rekey:"$'\n'"$(cat "$RO")"$'\n'"$(sa_json "$IKE_RIGHT" "$R")"
+fi
+swanctl_in "$IKE_RIGHT" "$R" --rekey --ike gw >/dev/null 2>&1
+new=$(saw "^IKE SA rekeyed" && sed -n 's/^IKE SA rekeyed: SPIs \([0-9a-f]*\)_i \([0-9a-f]*\)_r$/\1 \2/p' "$RO")
+ike=$(sa_json "$IKE_RIGHT" "$R" | grep '"type": "ike"')
+if [ -n "$new" ] && saw "deleted by the peer" && grep -q "\"spi_i\": \"${new% *}\"" <<<"$ike" &&
+	grep -q "\"spi_r\": \"${new#* }\"" <<<"$ike" && crossed "rekeyed child" pfs; then
+	ok "charon's IKE SA rekey: charon has SPIs $new, its DELETE of the old IKE SA answered, the CHILD_SA moved over"
+else
+	not_ok "charon's IKE SA rekey:"$'\n'"$(cat "$RO")"$'\n'"$ike"
+fi
+n=$(grep -c "^liveness: answered" "$RO")
+if saw "^liveness: answered" $((n + 1)); then
+	ok "charon's liveness checks answered on the new IKE SA"
+else
+	not_ok "no liveness check from charon:"$'\n'"$(tail -5 "$RO")"
+fi
+swanctl_in "$IKE_RIGHT" "$R" --terminate --ike gw >/dev/null 2>&1
+wait $RPID
+rc=$?
+if [ $rc = 0 ] && grep -q "^every IKE SA deleted$" "$RO" && ! grep -q "^dropped\|^refused" "$RO"; then
+	ok "charon's terminate: the probe saw every IKE SA deleted, nothing dropped or refused on the way"
+else
+	not_ok "charon's terminate: rc $rc"$'\n'"$(cat "$RO")"
 fi
 
 echo "child_interop: $passed passed, $failed failed"
