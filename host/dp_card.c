@@ -134,3 +134,41 @@ dp_rule_check(struct dp *dp, const struct dp_child *c)
 	return 0;
 }
 
+
+/*
+ * Rule indices this module picked are free in its view, but an operator's
+ * `nicsecctl spd add` takes the card's first free index: read each back
+ * before writing, so that theirs is never overwritten.  A taken one is
+ * marked FOREIGN and another free index promised instead; -1 if none is
+ * left.
+ */
+int
+dp_rules_still_free(struct dp *dp, struct dp_child *c)
+{
+	struct nicsec_spd_rule r;
+	unsigned i, idx;
+	int rc;
+
+	if (dp->card == NULL)
+		return 0;
+	for (i = 0; i < c->nrules; i++) {
+		while ((rc = nicsec_spd_read(dp->card, c->rule_idx[i], &r,
+		    NULL)) == 1) {
+			dp->t.rule_state[c->rule_idx[i]] = DP_SLOT_FOREIGN;
+			if (dp_rules_pick(&dp->t, 1, &idx) != 0)
+				return dp_err(dp, "%s: no free policy rule: "
+				    "CHILD_SA 0x%08x's rule %u was written by "
+				    "someone else meanwhile, and none is left",
+				    dp->name, c->spi_in, c->rule_idx[i]);
+			dp_logf(dp, "CHILD_SA 0x%08x: policy rule %u was written "
+			    "by someone else meanwhile (nicsecctl spd add?): "
+			    "taking %u instead", c->spi_in, c->rule_idx[i], idx);
+			c->rule_idx[i] = idx;
+			dp->t.rule_state[idx] = DP_SLOT_RESERVED;
+		}
+		if (rc < 0)
+			return dp_err(dp, "CHILD_SA 0x%08x: %s", c->spi_in,
+			    nicsec_error(dp->card));
+	}
+	return 0;
+}

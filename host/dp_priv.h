@@ -68,6 +68,7 @@ int dp_rule_put(struct dp *dp, unsigned idx, const struct nicsec_spd_rule *r,
     uint32_t child);
 int dp_rule_drop(struct dp *dp, unsigned idx, uint32_t child);
 int dp_rule_check(struct dp *dp, const struct dp_child *c);
+int dp_rules_still_free(struct dp *dp, struct dp_child *c);
 const char *dp_rule_str(const struct nicsec_spd_rule *r, char *buf,
     size_t len);
 

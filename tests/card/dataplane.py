@@ -429,6 +429,44 @@ def refusals(p):
     check_card(f"{tag} after", {}, [])
 
 
+def foreign():
+    """SAs and rules nicsecd did not install are left alone: those there at
+    open, an SA added to a slot and a rule added to the very index the data
+    plane had promised itself, while it runs."""
+    tag = "not ours"
+    k = "0x" + "ab" * 20
+    sa = f"src 192.0.2.9 dst 192.0.2.1 proto esp mode tunnel aead rfc4106(gcm(aes)) {k} 128 dir in"
+    ctl("sa", "add", *sa.split(), "spi", "0x00abc005")
+    ctl("spd", "add", *"src 10.9.0.0/24 dst 10.8.0.0/24 action bypass".split())
+    p = Probe(SPEC, LOG + ".foreign")
+    c = Child(p, "i", 128, False, False, ["10.1.0.0/24"], ["10.2.0.0/24"], 30)
+    check(c.spi_in & 0xFFF != 5, f"{tag}: SPI 0x{c.spi_in:08x} names the taken slot 5")
+    p.ok(c.add_cmd(half=True))
+    ctl("spd", "add", *"src 10.7.0.0/24 dst 10.8.0.0/24 action bypass".split())   # index 1: promised to c
+    ctl("sa", "add", *sa.split(), "spi", "0x00abd7ff")
+    p.ok(f"switch {c.spi_in}")
+    info = p.ok(f"info {c.spi_in}")
+    theirs = {5: ("in", 0x00abc005, "192.0.2.9", LOCAL), 0x7ff: ("in", 0x00abd7ff, "192.0.2.9", LOCAL)}
+    bypass = [("src 10.9.0.0/24 dst 10.8.0.0/24 action bypass", -1),
+              ("src 10.7.0.0/24 dst 10.8.0.0/24 action bypass", -1)]
+    check_card(tag, theirs | c.expect_sas(info["slot_out"]), bypass + [(t, info["slot_out"]) for t in c.rule_texts()])
+    check(info["rules"] == [2], f"{tag}: the protect rule at {info['rules']}, expected 2 (0 and 1 taken)")
+    fill = p.ok("fill")
+    check(", 2 by SAs nicsecd did not install" in fill["err"], f"{tag}: slots full: {fill['err']}")
+    p.ok("unfill")
+    p.ok(f"del {c.spi_in}")
+    p.close()
+    check_card(f"{tag}, ours deleted", theirs, bypass)
+    text = open(LOG + ".foreign").read()
+    check("holds 1 SAs and 1 policy rules nicsecd did not install" in text, f"{tag}: the log at open: {text[:200]}")
+    check("policy rule 1 was written by someone else meanwhile" in text, f"{tag}: the log: {text[-400:]}")
+    ctl("sa", "del", "spi", "0x00abc005")
+    ctl("sa", "del", "spi", "0x00abd7ff")
+    ctl("spd", "del", "0")
+    ctl("spd", "del", "1")
+    check_card(f"{tag}, cleaned", {}, [])
+
+
 def main():
     t0 = time.time()
     none_mode()
@@ -443,6 +481,7 @@ def main():
     rekey(p, lan, wan)
     refusals(p)
     p.close()
+    foreign()
     lan.close()
     wan.close()
     text = open(LOG).read()
