@@ -268,6 +268,23 @@ def counters_events(p, c, tag, icv=1):
     check(want <= kinds, f"{tag}: events {sorted(kinds)}, expected {sorted(want)} among them")
 
 
+def open_refused():
+    """auto is libnicsec's pci:auto; a spec of no known kind is named."""
+    def hello(spec):
+        r = subprocess.run([PROBE, spec], input="", capture_output=True, text=True)
+        return r.returncode, json.loads(r.stdout.splitlines()[0])
+    rc, h = hello("bogus")
+    check(rc == 1 and h == {"ok": False, "err": "'bogus' is not sim:PATH, pci:ADDR, auto or none"},
+          f"open bogus: {rc} {h}")
+    cards = [d for d in os.listdir("/sys/bus/pci/devices")
+             if open(f"/sys/bus/pci/devices/{d}/vendor").read().strip() == "0x10ee"
+             and open(f"/sys/bus/pci/devices/{d}/device").read().strip() == "0x4e53"]
+    if not cards:
+        rc, h = hello("auto")
+        check(rc == 1 and h["err"].startswith("pci:auto: no nicsec card (10ee:4e53) on the bus"),
+              f"open auto without a card: {rc} {h}")
+
+
 def none_mode():
     """`none`: records and logs, writes nothing."""
     log = LOG + ".none"
@@ -469,6 +486,7 @@ def foreign():
 
 def main():
     t0 = time.time()
+    open_refused()
     none_mode()
     lan, wan = Wire(LAN_NS, LAN_IF), Wire(WAN_NS, WAN_IF)
     p = Probe(SPEC, LOG)
