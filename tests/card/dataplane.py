@@ -509,7 +509,8 @@ def main():
         print(f"dataplane: FAIL: {len(failures)} checks failed (log: {LOG})")
         return 1
     print(f"dataplane: CHILD_SAs installed, checked by nicsecctl and opened on the wire by scapy for both roles, "
-          f"with and without UDP encapsulation and ESN; rekey, delete, capacity; {time.time() - t0:.0f} s")
+          f"with and without UDP encapsulation and ESN; rekey, delete, capacity, what is not ours left alone; "
+          f"{time.time() - t0:.0f} s")
     return 0
 
 
