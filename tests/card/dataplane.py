@@ -110,8 +110,9 @@ class Child:
     it, worked out here."""
 
     def __init__(self, probe, role, bits, esn, encap, local_ts, remote_ts, seed, rport=4500,
-                 window=64, spi_out=None, soft_packets=0):
+                 window=64, spi_out=None, soft_packets=0, outer=(LOCAL, REMOTE)):
         self.role, self.bits, self.esn, self.encap = role, bits, esn, encap
+        self.local, self.remote = outer
         self.local_ts, self.remote_ts = local_ts, remote_ts
         self.lport, self.rport, self.window = 4500, rport, window
         self.spi_in = probe.ok("alloc")["spi"]
@@ -129,15 +130,15 @@ class Child:
     def add_cmd(self, half=False, replaces=0):
         return (f"add spi_in={self.spi_in} spi_out={self.spi_out} role={self.role} bits={self.bits} "
                 f"esn={int(self.esn)} i2r={self.i2r.hex()} r2i={self.r2i.hex()} "
-                f"tsi={','.join(self.tsi)} tsr={','.join(self.tsr)} local={LOCAL} remote={REMOTE} "
+                f"tsi={','.join(self.tsi)} tsr={','.join(self.tsr)} local={self.local} remote={self.remote} "
                 f"encap={int(self.encap)} lport={self.lport} rport={self.rport} window={self.window} "
                 f"wan={'/'.join(WAN_MACS)} lan={'/'.join(LAN_MACS)} soft_packets={self.soft_packets} "
                 f"half={int(half)} replaces={replaces}")
 
     def expect_sas(self, slot_out, out=True):
-        e = {self.spi_in & 0xFFF: ("in", self.spi_in, REMOTE, LOCAL)}
+        e = {self.spi_in & 0xFFF: ("in", self.spi_in, self.remote, self.local)}
         if out:
-            e[slot_out] = ("out", self.spi_out, LOCAL, REMOTE)
+            e[slot_out] = ("out", self.spi_out, self.local, self.remote)
         return e
 
     def expect_words(self):
@@ -446,6 +447,26 @@ def refusals(p):
     check_card(f"{tag} after", {}, [])
 
 
+def ipv6(p):
+    """IPv6 outside and in: the card's SAs and rule as nicsecctl reads them
+    back (the wire tests above are IPv4)."""
+    tag = "IPv6"
+    c = Child(p, "r", 128, True, True, ["2001:db8:1::/64"], ["2001:db8:2::/64", "2001:db8:3::/64"], 40,
+              rport=4501, outer=("2001:db8::1", "2001:db8::2"))
+    p.ok(c.add_cmd())
+    info = p.ok(f"info {c.spi_in}")
+    w = c.expect_words()
+    w["in"] = ([x for x in w["in"][0] if not x.startswith("sel ")] + ["sel src 2001:db8:2::/47 dst 2001:db8:1::/64"],
+               w["in"][1])
+    check_card(tag, c.expect_sas(info["slot_out"]), [(t, info["slot_out"]) for t in c.rule_texts()],
+               {c.spi_in & 0xFFF: w["in"], info["slot_out"]: w["out"]})
+    p.ok(f"del {c.spi_in}")
+    check_card(f"{tag} deleted", {}, [])
+    text = open(LOG).read()
+    check("the card checks inbound packets against 2001:db8:2::/47 === 2001:db8:1::/64, more than the 2 and 1"
+          in text, f"{tag}: no word of the wider inbound selector in the log")
+
+
 def foreign():
     """SAs and rules nicsecd did not install are left alone: those there at
     open, an SA added to a slot and a rule added to the very index the data
@@ -497,6 +518,7 @@ def main():
                   encap=True, local_ts=["10.1.0.0/24"], remote_ts=["10.2.0.0/24"], seed=2, rport=31000,
                   window=128)
     rekey(p, lan, wan)
+    ipv6(p)
     refusals(p)
     p.close()
     foreign()
