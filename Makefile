@@ -229,8 +229,8 @@ $(BUILD)/sim/sim_client: tests/sim/sim_client.c $(BUILD)/driver/libnicsec.a $(GE
 all: $(BUILD)/sim/sim_client
 
 # --- nicsecctl (host/, docs/nicsecctl.md) ------------------------------------
-NICSECCTL_C = host/nicsecctl.c host/ctl_card.c
-$(BUILD)/nicsecctl: $(NICSECCTL_C) host/ctl_card.h $(BUILD)/driver/libnicsec.a $(GEN)
+NICSECCTL_C = host/nicsecctl.c host/ctl_card.c host/ctl_client.c
+$(BUILD)/nicsecctl: $(NICSECCTL_C) host/ctl_card.h host/ctl_client.h $(BUILD)/driver/libnicsec.a $(GEN)
 	$(CC) $(CFLAGS) -Idriver -I$(BUILD)/gen -o $@ $(NICSECCTL_C) $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)
 all: $(BUILD)/nicsecctl
 # The control path under churn, against a live card (tests/card/sa_churn.c)
@@ -327,6 +327,19 @@ $(BUILD)/fuzz/fuzz_ike_msg: tests/fuzz/fuzz_ike_msg.c $(HOST_IKE_SRCS) host/ike_
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ihost -o $@ \
 	  tests/fuzz/fuzz_ike_msg.c $(HOST_IKE_SRCS) host/ike_ts.c host/ike_xform.c
 all: $(BUILD)/fuzz/fuzz_ike_msg
+# --- nicsecd (host/, docs/nicsecd.md) -----------------------------------------
+# $(sort) drops the sources two lists share
+NICSECD_SRCS = $(sort host/nicsecd.c host/daemon.c host/exch.c host/exch_ike.c \
+                      host/exch_child.c host/ikesa.c host/ike_sock.c host/conn_cfg.c \
+                      host/child_dp.c host/ctl_server.c host/sa_list.c host/log.c \
+                      $(DATAPLANE_SRCS) host/privs.c \
+                      host/ike_child.c host/ike_info.c host/ike_sk_msg.c \
+                      host/conf.c host/conf_tree.c $(HOST_AUTH_SRCS))
+$(BUILD)/nicsecd: $(NICSECD_SRCS) $(wildcard host/*.h) $(BUILD)/driver/libnicsec.a $(GEN)
+	$(CC) $(CFLAGS) -Ihost -Idriver -I$(BUILD)/gen -o $@ $(NICSECD_SRCS) \
+	  $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS) -lcrypto -lcap-ng -lm
+all: $(BUILD)/nicsecd
+
 # the device layer's test links it from libnicsec.a, with libpci
 $(BUILD)/unit/test_pci_dev: $(BUILD)/driver/libnicsec.a
 $(BUILD)/unit/test_pci_dev: UNIT_LIBS = $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)

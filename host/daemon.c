@@ -42,6 +42,9 @@ dmn_init(struct daemon *d, struct conf *conf, char *err, size_t errlen)
 void
 dmn_free(struct daemon *d)
 {
+	free(d->pending);
+	d->pending = NULL;
+	d->npending = d->cap_pending = 0;
 	while (d->t.head != NULL)
 		exch_destroy(d, d->t.head, NULL);
 	conf_free(d->conf);
@@ -109,11 +112,70 @@ retransmit(struct daemon *d, struct ikesa *s, double now)
 	dmn_send(d, s, s->req_buf, s->req_len, 1);
 }
 
+/* Our IKE SAs between IKE_SA_INIT and the end of IKE_AUTH. */
+size_t
+dmn_inflight(const struct daemon *d)
+{
+	size_t n = 0;
+
+	for (const struct ikesa *s = d->t.head; s != NULL; s = s->next)
+		n += s->sa.initiator && s->sa.state < IKE_S_ESTABLISHED;
+	return n;
+}
+
+int
+dmn_defer(struct daemon *d, const char *conn, const char *child)
+{
+	struct dmn_pending *p;
+
+	for (size_t i = 0; i < d->npending; i++)
+		if (strcmp(d->pending[i].conn, conn) == 0 &&
+		    strcmp(d->pending[i].child, child) == 0)
+			return 0;
+	if (d->npending == d->cap_pending) {
+		size_t cap = d->cap_pending ? d->cap_pending * 2 : 64;
+
+		if ((p = realloc(d->pending, cap * sizeof(*p))) == NULL)
+			return -1;
+		d->pending = p;
+		d->cap_pending = cap;
+	}
+	p = &d->pending[d->npending++];
+	snprintf(p->conn, sizeof(p->conn), "%s", conn);
+	snprintf(p->child, sizeof(p->child), "%s", child);
+	return 0;
+}
+
+/* Starts waiting initiations while there is room (the configuration
+ * may have lost their connection since: then they are dropped). */
+static void
+drain_pending(struct daemon *d)
+{
+	size_t room = INIT_INFLIGHT_MAX - dmn_inflight(d), k = 0;
+
+	while (k < d->npending && room > 0) {
+		struct dmn_pending p = d->pending[k++];
+		const struct conf_conn *c = conf_conn_find(d->conf, p.conn);
+
+		for (size_t j = 0; c != NULL && j < c->nchildren; j++)
+			if (strcmp(c->children[j].name, p.child) == 0) {
+				exch_start_child(d, c, &c->children[j], NULL);
+				room--;
+			}
+	}
+	memmove(d->pending, d->pending + k, (d->npending - k) *
+	    sizeof(*d->pending));
+	d->npending -= k;
+}
+
 double
 dmn_timers(struct daemon *d)
 {
 	double now = dmn_now(), next = now + 3600;
 	struct ikesa *s, *nx;
+
+	if (d->npending > 0 && dmn_inflight(d) < INIT_INFLIGHT_MAX)
+		drain_pending(d);
 
 	for (s = d->t.head; s != NULL; s = nx) {
 		nx = s->next;

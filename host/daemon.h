@@ -17,6 +17,16 @@
 
 struct dp;
 
+/* Initiations waiting for room: nicsecd keeps at most INIT_INFLIGHT_MAX
+ * IKE SAs of its own between IKE_SA_INIT and IKE_AUTH's end, so that a
+ * start with hundreds of tunnels does not overflow the peer's socket
+ * buffer with one burst (each request lost costs a 4 s retransmit). */
+#define INIT_INFLIGHT_MAX	16
+
+struct dmn_pending {
+	char	 conn[IKESA_NAME_MAX], child[IKESA_NAME_MAX];
+};
+
 struct daemon {
 	struct conf		*conf;
 	struct ike_socks	 socks;
@@ -24,6 +34,8 @@ struct daemon {
 	struct ikesa_table	 t;
 	struct dp		*dp;		/* the card, or `none` */
 	uint64_t		 dropped;	/* packets dropped, any cause */
+	struct dmn_pending	*pending;	/* initiations waiting */
+	size_t			 npending, cap_pending;
 };
 
 /* Monotonic seconds. */
@@ -38,6 +50,10 @@ void dmn_start_all(struct daemon *d);
 /* One datagram from socket idx. */
 void dmn_packet(struct daemon *d, int idx, uint8_t *buf, size_t len,
     const struct sockaddr_storage *from, const struct sockaddr_storage *to);
+
+/* Our IKE SAs being set up; an initiation to wait for room. */
+size_t dmn_inflight(const struct daemon *d);
+int dmn_defer(struct daemon *d, const char *conn, const char *child);
 
 /* Runs what is due; returns the seconds until the next thing is. */
 double dmn_timers(struct daemon *d);

@@ -148,10 +148,12 @@ dp_open(const char *spec, struct dp **dpp, char *err, size_t errlen)
 		return -1;
 	}
 	if (strcmp(spec, "none") == 0) {
-		/* What a card has, so that the daemon's runs with and without
-		 * one place SAs alike. */
+		/* A card's SA slots, so that the daemon's runs with and
+		 * without one place SAs alike; but a policy rule for each of
+		 * them, not the card's 64, since control-plane runs (and
+		 * ike.setups_per_s) hold hundreds of tunnels. */
 		snprintf(dp->name, sizeof(dp->name), "none");
-		rc = dp_slots_init(&dp->t, 4096, 64, DP_QUARANTINE_MS);
+		rc = dp_slots_init(&dp->t, 4096, 4096, DP_QUARANTINE_MS);
 		if (rc != 0)
 			snprintf(err, errlen, "out of memory");
 		else

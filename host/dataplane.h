@@ -79,7 +79,7 @@ const char *dp_name(const struct dp *dp);
 int dp_is_none(const struct dp *dp);
 /* The last failure's line ("" if none). */
 const char *dp_error(const struct dp *dp);
-/* SA slots and policy rules: the card's (none: 4096 and 64), and how
+/* SA slots and policy rules: the card's (none: 4096 and 4096), and how
  * many of each are free now. */
 void dp_capacity(const struct dp *dp, unsigned *slots, unsigned *rules,
     unsigned *free_slots, unsigned *free_rules);

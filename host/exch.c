@@ -231,8 +231,11 @@ exch_child_up(struct daemon *d, struct ikesa *s, const char *name,
 	    c->ntsi, tsr, sizeof(tsr));
 	if (child_dp_install(d, s, c, initiator, cc, 0, err,
 	    sizeof(err)) != 0) {
-		log_err(s->who, "CHILD_SA %s{%u}: the data plane refused it: "
-		    "%s", name, r->uniq, err);
+		/* the peer has it, we can't carry it: close it both ways */
+		log_err(s->who, "CHILD_SA %s{%u}: the data plane refused it, "
+		    "deleting it: %s", name, r->uniq, err);
+		r->state = CHILD_DELETING;
+		ikesa_task_add(s, TASK_DEL_CHILD, NULL, r->spi_in);
 		return;
 	}
 	log_info(s->who, "CHILD_SA %s{%u} established with SPIs %08x_i "

@@ -187,9 +187,11 @@ exch_child_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 		exch_child_up(d, s, name, &made.child);
 		log_info(s->who, "CHILD_SA %s with SPI %08x_i rekeyed by the "
 		    "peer", name, made.rekeyed);
+		exch_next(d, s);
 		return;
 	}
 	exch_child_up(d, s, cc->name, &made.child);
+	exch_next(d, s);
 }
 
 /* ---- initiator ------------------------------------------------------ */

@@ -173,6 +173,11 @@ exch_start_child(struct daemon *d, const struct conf_conn *c,
 		if (strcmp(s->conn, c->name) == 0 &&
 		    s->sa.state == IKE_S_ESTABLISHED)
 			return exch_create_child(d, s, ch, err);
+	if (dmn_inflight(d) >= INIT_INFLIGHT_MAX) {
+		if (dmn_defer(d, c->name, ch->name) != 0)
+			return start_fail(err, "%s: out of memory", c->name, "");
+		return 0;
+	}
 	for (i = 0; i < c->nremote_addrs && !c->remote_addrs[i].host; i++)
 		;
 	if (i == c->nremote_addrs)
@@ -504,4 +509,5 @@ exch_auth_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 		return;
 	}
 	exch_child_up(d, s, ch->name, &child);
+	exch_next(d, s);
 }

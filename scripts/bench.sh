@@ -21,6 +21,11 @@
 #   driver.sa_install_*      SA installs a second through libnicsec on the sim
 #                            backend, and the BAR reads and writes each took
 #                            (scripts/bench_sa_install.sh; wall-clock, ~1 min)
+#   ike.setups_per_s, ike.strongswan_setups_per_s
+#                            IKE SA + CHILD_SA setups a second, 200 tunnels at
+#                            once, nicsecd and then charon initiating to charon,
+#                            data plane none (scripts/bench_ike.sh; wall-clock,
+#                            ~10 s)
 #   synth.gcm.*              Yosys synth_xilinx of the engine at LANES=1 (make synth),
 #                            rerun here when one of the engine's files ($RTL_FILES,
 #                            from the Makefile) is newer than the last synthesis
@@ -57,6 +62,10 @@ echo
 # SA installs through libnicsec against nicsec-sim run (~1 min)
 bash scripts/bench_sa_install.sh "$out/sa_install.json"
 frags+=("$out/sa_install.json")
+echo
+# IKE setups against strongSwan, and strongSwan's own (~10 s)
+bash scripts/bench_ike.sh "$out/ike.json" 200
+frags+=("$out/ike.json")
 echo
 
 synth=$BUILD/synth/bench-synth.json

@@ -721,10 +721,10 @@ nicsecd_wait() {
 			js='{"ike_sas":[]}'
 		python3 -I -S -c '
 import json, sys
-sas = json.loads(sys.argv[1])["ike_sas"]
+sas = json.load(sys.stdin)["ike_sas"]
 up = [s for s in sas if s["state"] == "ESTABLISHED" and s["children"] and
       all(c["state"] == "INSTALLED" for c in s["children"])]
-sys.exit(0 if len(up) >= int(sys.argv[2]) else 1)' "$js" "$3" \
+sys.exit(0 if len(up) >= int(sys.argv[1]) else 1)' "$3" <<<"$js" \
 			2>/dev/null && return 0
 		if [ $SECONDS -ge $end ]; then
 			ike_log "nicsecd_wait: not $3 tunnels up after ${4}s:"
