@@ -133,6 +133,13 @@ open_card(struct dp *dp, const char *spec, char *err, size_t errlen)
 int
 dp_open(const char *spec, struct dp **dpp, char *err, size_t errlen)
 {
+	return dp_open_log(spec, dpp, NULL, NULL, err, errlen);
+}
+
+int
+dp_open_log(const char *spec, struct dp **dpp, dp_log_fn *log, void *log_arg,
+    char *err, size_t errlen)
+{
 	struct dp *dp;
 	int rc;
 
@@ -147,6 +154,9 @@ dp_open(const char *spec, struct dp **dpp, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	/* before the card is opened: what the open says goes to the log */
+	dp->log = log;
+	dp->log_arg = log_arg;
 	if (strcmp(spec, "none") == 0) {
 		/* A card's SA slots, so that the daemon's runs with and
 		 * without one place SAs alike; but a policy rule for each of

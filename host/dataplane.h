@@ -71,6 +71,11 @@ typedef void dp_log_fn(void *arg, const char *line);
  * line in err.
  */
 int dp_open(const char *spec, struct dp **dp, char *err, size_t errlen);
+/* dp_open with its log function set from the start, so that the lines of
+ * the open itself (the card's size, what it held already) go to fn too;
+ * fn NULL: the default. */
+int dp_open_log(const char *spec, struct dp **dp, dp_log_fn *fn, void *arg,
+    char *err, size_t errlen);
 /* Closes the card; the SAs stay on it.  Wipes staged keys.  NULL is fine. */
 void dp_close(struct dp *dp);
 void dp_set_log(struct dp *dp, dp_log_fn *fn, void *arg);

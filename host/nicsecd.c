@@ -233,12 +233,14 @@ main(int argc, char **argv)
 		fprintf(stderr, "nicsecd: %s\n", err);
 		return 1;
 	}
-	if (dp_open(a.dataplane, &d.dp, err, sizeof(err)) != 0) {
+	/* the log function from the start: the open's own lines (the card's
+	 * size, SAs it held already) go to the log, not to stderr */
+	if (dp_open_log(a.dataplane, &d.dp, dp_log, NULL, err,
+	    sizeof(err)) != 0) {
 		fprintf(stderr, "nicsecd: --dataplane %s: %s\n", a.dataplane,
 		    err);
 		return 1;
 	}
-	dp_set_log(d.dp, dp_log, NULL);
 	if ((ctl = ctl_listen(a.socket, err, sizeof(err))) < 0) {
 		fprintf(stderr, "nicsecd: %s\n", err);
 		return 1;
