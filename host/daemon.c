@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "exch.h"
+#include "ike_cert.h"
 #include "ike_msg.h"
 #include "ike_wire.h"
 #include "log.h"
@@ -28,6 +29,69 @@ dmn_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static void
+creds_free(struct ike_creds **cr, size_t n, uint8_t *certreq)
+{
+	for (size_t i = 0; cr != NULL && i < n; i++)
+		ike_creds_free(cr[i]);
+	free(cr);
+	free(certreq);
+}
+
+/* Every connection's credentials, and the CERTREQ data of all their CAs
+ * (each hash once).  -1 with the line naming the connection. */
+static int
+creds_load(const struct conf *cf, struct ike_creds ***out, uint8_t **certreq,
+    size_t *certreq_len, char *err, size_t errlen)
+{
+	struct ike_creds **cr = calloc(cf->nconns + 1, sizeof(*cr));
+	uint8_t h[4096], *all = NULL;
+	size_t n = 0, hl;
+
+	if (cr == NULL)
+		return snprintf(err, errlen, "out of memory"), -1;
+	for (size_t i = 0; i < cf->nconns; i++) {
+		uint8_t *na;
+
+		if (ike_cert_creds_load(cf, &cf->conns[i], &cr[i], err,
+		    errlen) != 0)
+			goto fail;
+		if (cr[i] == NULL || ike_creds_certreq(cr[i], h, sizeof(h),
+		    &hl) != 0 || hl == 0)
+			continue;
+		if ((na = realloc(all, n + hl)) == NULL)
+			goto fail;
+		all = na;
+		for (size_t k = 0; k + 20 <= hl; k += 20) {
+			size_t j;
+
+			for (j = 0; j + 20 <= n && memcmp(all + j, h + k, 20);
+			    j += 20)
+				;
+			if (j + 20 > n) {
+				memcpy(all + n, h + k, 20);
+				n += 20;
+			}
+		}
+	}
+	*out = cr;
+	*certreq = all;
+	*certreq_len = n;
+	return 0;
+fail:
+	creds_free(cr, cf->nconns, all);
+	return -1;
+}
+
+const struct ike_creds *
+dmn_creds(const struct daemon *d, const char *conn)
+{
+	for (size_t i = 0; d->creds != NULL && i < d->conf->nconns; i++)
+		if (strcmp(d->conf->conns[i].name, conn) == 0)
+			return d->creds[i];
+	return NULL;
+}
+
 int
 dmn_init(struct daemon *d, struct conf *conf, char *err, size_t errlen)
 {
@@ -35,6 +99,9 @@ dmn_init(struct daemon *d, struct conf *conf, char *err, size_t errlen)
 	d->conf = conf;
 	d->dropped = 0;
 	memset(&d->cookie, 0, sizeof(d->cookie));
+	if (creds_load(conf, &d->creds, &d->certreq, &d->certreq_len, err,
+	    errlen) != 0)
+		return -1;
 	return ike_random(d->cookie.secret, sizeof(d->cookie.secret), err,
 	    errlen);
 }
@@ -45,6 +112,9 @@ dmn_free(struct daemon *d)
 	free(d->pending);
 	d->pending = NULL;
 	d->npending = d->cap_pending = 0;
+	creds_free(d->creds, d->conf ? d->conf->nconns : 0, d->certreq);
+	d->creds = NULL;
+	d->certreq = NULL;
 	while (d->t.head != NULL)
 		exch_destroy(d, d->t.head, NULL);
 	conf_free(d->conf);
@@ -411,11 +481,15 @@ int
 dmn_reload(struct daemon *d, const char *path, FILE *out)
 {
 	struct conf *nc;
+	struct ike_creds **ncr = NULL;
+	uint8_t *ncq = NULL;
+	size_t kept = 0, ncql = 0;
 	char err[1024];
-	size_t kept = 0;
 
-	if (conf_load(path, &nc, err, sizeof(err)) != 0) {
+	if (conf_load(path, &nc, err, sizeof(err)) != 0 ||
+	    creds_load(nc, &ncr, &ncq, &ncql, err, sizeof(err)) != 0) {
 		/* the running configuration stays as it was */
+		conf_free(nc);
 		fprintf(out, "reload: %s (nothing changed)\n", err);
 		log_err(NULL, "reload of %s failed, keeping the configuration "
 		    "as it was: %s", path, err);
@@ -438,8 +512,12 @@ dmn_reload(struct daemon *d, const char *path, FILE *out)
 	for (size_t i = 0; i < nc->nconns; i++)
 		nc->conns[i].is_new = conf_conn_find(d->conf,
 		    nc->conns[i].name) == NULL;
+	creds_free(d->creds, d->conf->nconns, d->certreq);
 	conf_free(d->conf);
 	d->conf = nc;
+	d->creds = ncr;
+	d->certreq = ncq;
+	d->certreq_len = ncql;
 	log_info(NULL, "configuration reloaded from %s: %zu connections, "
 	    "%zu secrets", path, nc->nconns, nc->nsecrets);
 	fprintf(out, "reloaded %s: %zu connections, %zu secrets, %zu IKE SAs "

@@ -16,6 +16,7 @@
 #include "ikesa.h"
 
 struct dp;
+struct ike_creds;
 
 /* Initiations waiting for room: nicsecd keeps at most INIT_INFLIGHT_MAX
  * IKE SAs of its own between IKE_SA_INIT and IKE_AUTH's end, so that a
@@ -36,12 +37,21 @@ struct daemon {
 	uint64_t		 dropped;	/* packets dropped, any cause */
 	struct dmn_pending	*pending;	/* initiations waiting */
 	size_t			 npending, cap_pending;
+	/* Certificates and keys, one set a connection (conf->conns' order;
+	 * NULL for a PSK one), and the CERTREQ a responder sends: every
+	 * trusted CA's hash, since it can't know yet which connection an
+	 * initiator is for. */
+	struct ike_creds	**creds;
+	uint8_t			*certreq;
+	size_t			 certreq_len;
 };
 
 /* Monotonic seconds. */
 double dmn_now(void);
 
 int dmn_init(struct daemon *d, struct conf *conf, char *err, size_t errlen);
+/* The credentials of connection name, or NULL. */
+const struct ike_creds *dmn_creds(const struct daemon *d, const char *conn);
 void dmn_free(struct daemon *d);
 
 /* Children with start_action = start, at start-up and after a reload. */

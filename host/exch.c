@@ -10,6 +10,7 @@
 #include "child_dp.h"
 #include "ike_pld.h"
 #include "ike_sk_msg.h"
+#include "ike_cert.h"
 #include "ike_ts.h"
 #include "ike_wire.h"
 #include "log.h"
@@ -191,9 +192,9 @@ exch_ike_up(struct daemon *d, struct ikesa *s)
 	s->last_in = s->established;
 	log_info(s->who, "IKE_SA %s established between %s[%s]...%s[%s]",
 	    s->who, ike_ip_str(&s->sa.local, a, sizeof(a)),
-	    cfg_id_str(s->local_id.type, s->local_id.data, s->local_id.len, l,
+	    ike_cert_id_str(s->local_id.type, s->local_id.data, s->local_id.len, l,
 	    sizeof(l)), ike_ip_str(&s->sa.remote, b, sizeof(b)),
-	    cfg_id_str(s->remote_id.type, s->remote_id.data,
+	    ike_cert_id_str(s->remote_id.type, s->remote_id.data,
 	    s->remote_id.len, r, sizeof(r)));
 }
 

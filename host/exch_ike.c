@@ -12,6 +12,7 @@
 #include "child_dp.h"
 #include "exch.h"
 #include "ike_auth.h"
+#include "ike_cert.h"
 #include "ike_init.h"
 #include "ike_ts.h"
 #include "ike_wire.h"
@@ -49,44 +50,92 @@ ike_props(const struct conf_conn *c, size_t *n)
 	return c->ike;
 }
 
-/* Local and remote ID and the PSK for them.  psk NULL: none is known
- * (the caller says so; an empty key then fails AUTH on both sides). */
+/* A configured ID on the wire: DNs (as DER) and a certificate's subject
+ * for our %any come from ike_cert.c, the rest from conn_cfg.c. */
+static int
+conf_id_wire(const struct ike_creds *cr, const struct conf_id *id,
+    const struct sockaddr_storage *addr, struct cfg_id *out, char *err,
+    size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	if (id->type == CONF_ID_DER_ASN1_DN ||
+	    (cr != NULL && id->type == CONF_ID_ANY))
+		return ike_cert_conf_id(cr, id, &out->type, out->data,
+		    sizeof(out->data), &out->len, err, errlen);
+	return cfg_id_wire(id, addr, out, err, errlen);
+}
+
+/* Does the peer's ID satisfy conn's remote ID (as strongSwan compares:
+ * DNs as names, FQDNs without case)? */
+static int
+peer_id_ok(const struct conf_conn *c, const struct cfg_id *peer)
+{
+	struct cfg_id want;
+
+	if (c->remote.id.type == CONF_ID_ANY)
+		return 1;
+	if (conf_id_wire(NULL, &c->remote.id, NULL, &want, NULL, 0) != 0)
+		return 0;
+	return ike_cert_id_equal(want.type, want.data, want.len, peer->type,
+	    peer->data, peer->len);
+}
+
+/*
+ * Our ID and how we prove it, whom we expect and how: a certificate for a
+ * round with auth = pubkey, else the PSK that secrets has for the two IDs
+ * (peer: the ID the peer sent, when known).  A PSK that can't be found is
+ * logged and an empty one used, so that the exchange fails with the line
+ * that says so at both ends.
+ */
 static void
 auth_cfg(struct daemon *d, struct ikesa *s, const struct conf_conn *c,
     const struct cfg_id *peer, struct ike_auth_cfg *a)
 {
+	const struct ike_creds *cr = dmn_creds(d, c->name);
 	const struct conf_secret *sec;
+	int lpk = c->local.auth == CONF_AUTH_PUBKEY;
+	int rpk = c->remote.auth == CONF_AUTH_PUBKEY;
 	char l[300], r[300];
 
 	memset(a, 0, sizeof(*a));
-	if (cfg_id_wire(&c->local.id, &s->sa.local, &s->local_id, l,
-	    sizeof(l)) != 0) {
+	if (conf_id_wire(lpk ? cr : NULL, &c->local.id, &s->sa.local,
+	    &s->local_id, l, sizeof(l)) != 0) {
 		log_err(s->who, "our ID: %s", l);
 		cfg_id_wire(&(struct conf_id){ 0 }, &s->sa.local, &s->local_id,
 		    NULL, 0);
 	}
-	cfg_id_wire(&c->remote.id, NULL, &s->remote_id, NULL, 0);
+	if (conf_id_wire(NULL, &c->remote.id, NULL, &s->remote_id, r,
+	    sizeof(r)) != 0)
+		log_err(s->who, "the peer's ID: %s", r);
 	a->id_type = s->local_id.type;
 	a->id = s->local_id.data;
 	a->id_len = s->local_id.len;
 	a->peer_id_type = s->remote_id.type;
 	a->peer_id = s->remote_id.data;
 	a->peer_id_len = s->remote_id.len;
+	a->cert = lpk ? cr : NULL;
+	a->trust = rpk ? cr : NULL;
+	a->send_cert = c->send_cert;
+	a->no_certreq = !c->send_certreq;
+	if (lpk && rpk)
+		return;
 	sec = cfg_psk(d->conf, &s->local_id, peer != NULL ? peer :
 	    &s->remote_id);
 	if (sec != NULL) {
 		a->psk = sec->secret;
 		a->psk_len = sec->len;
-	} else {
-		log_err(s->who, "no shared key found for '%s' - '%s' (add a "
-		    "secrets.ike section with one of them as id)",
-		    cfg_id_str(s->local_id.type, s->local_id.data,
-		    s->local_id.len, l, sizeof(l)), peer != NULL ?
-		    cfg_id_str(peer->type, peer->data, peer->len, r,
-		    sizeof(r)) : cfg_id_str(s->remote_id.type,
-		    s->remote_id.data, s->remote_id.len, r, sizeof(r)));
-		a->psk = (const uint8_t *)"";
+		return;
 	}
+	ike_cert_id_str(s->local_id.type, s->local_id.data, s->local_id.len,
+	    l, sizeof(l));
+	if (peer != NULL)
+		ike_cert_id_str(peer->type, peer->data, peer->len, r, sizeof(r));
+	else
+		ike_cert_id_str(s->remote_id.type, s->remote_id.data,
+		    s->remote_id.len, r, sizeof(r));
+	log_err(s->who, "no shared key found for '%s' - '%s' (add a "
+	    "secrets.ike section with one of them as id)", l, r);
+	a->psk = (const uint8_t *)"";
 }
 
 int
@@ -387,8 +436,13 @@ exch_init_request(struct daemon *d, const struct ike_msg *m,
 	d->cookie.required = d->conf->daemon.cookie_threshold != 0 &&
 	    d->t.half_open >= d->conf->daemon.cookie_threshold;
 	p = ike_props(conns[0], &n);
+	/* our CERTREQ: every CA we trust, for whichever connection it is */
+	s->sa.certreq = d->certreq;
+	s->sa.certreq_len = d->certreq_len;
 	r = ike_init_request_in(&s->sa, m, p, n, &d->cookie, resp,
 	    sizeof(resp), &rlen, err, sizeof(err));
+	s->sa.certreq = NULL;
+	s->sa.certreq_len = 0;
 	if (r == IKE_INIT_ANSWER) {
 		/* stateless (COOKIE, INVALID_KE, NO_PROPOSAL): say why */
 		if (ike_msg_notify(m, N_COOKIE) == NULL &&
@@ -429,12 +483,10 @@ auth_conn(struct daemon *d, struct ikesa *s, const struct cfg_id *peer)
 	    16);
 
 	for (size_t i = 0; i < n; i++)
-		if (cfg_id_match(&conns[i]->remote.id, peer->type, peer->data,
-		    peer->len) && conns[i]->nchildren > 0)
+		if (peer_id_ok(conns[i], peer) && conns[i]->nchildren > 0)
 			return conns[i];
 	for (size_t i = 0; i < n; i++)
-		if (cfg_id_match(&conns[i]->remote.id, peer->type, peer->data,
-		    peer->len))
+		if (peer_id_ok(conns[i], peer))
 			return conns[i];
 	return n > 0 ? conns[0] : NULL;
 }

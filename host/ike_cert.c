@@ -483,7 +483,7 @@ subject:
 	return 0;
 }
 
-void
+const char *
 ike_cert_id_str(uint8_t type, const uint8_t *d, size_t n, char *buf,
     size_t len)
 {
@@ -491,7 +491,9 @@ ike_cert_id_str(uint8_t type, const uint8_t *d, size_t n, char *buf,
 	X509_NAME *nm;
 	const unsigned char *p = d;
 
-	if (type == IKE_ID_IPV4_ADDR && n == 4)
+	if (type == 0)
+		snprintf(buf, len, "%%any");	/* no ID expected */
+	else if (type == IKE_ID_IPV4_ADDR && n == 4)
 		snprintf(buf, len, "%s", inet_ntop(AF_INET, d, a, sizeof(a)));
 	else if (type == IKE_ID_IPV6_ADDR && n == 16)
 		snprintf(buf, len, "%s", inet_ntop(AF_INET6, d, a, sizeof(a)));
@@ -510,6 +512,7 @@ ike_cert_id_str(uint8_t type, const uint8_t *d, size_t n, char *buf,
 		X509_NAME_free(nm);
 	} else
 		snprintf(buf, len, "(ID type %u, %zu bytes)", type, n);
+	return buf;
 }
 
 int

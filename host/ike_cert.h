@@ -140,7 +140,7 @@ void ike_cert_subject(X509 *x, char *buf, size_t len);
 /* Its identities: "CN=moon, O=example, DNS:moon.example, IP:192.0.2.1" */
 void ike_cert_ids(X509 *x, char *buf, size_t len);
 /* An ID as the logs show it: the address or the text, or the DN. */
-void ike_cert_id_str(uint8_t type, const uint8_t *d, size_t n, char *buf,
+const char *ike_cert_id_str(uint8_t type, const uint8_t *d, size_t n, char *buf,
     size_t len);
 
 /* ---- AUTH signatures ----------------------------------------------- */

@@ -8,6 +8,7 @@
 
 #include "daemon.h"
 #include "dataplane.h"
+#include "ike_cert.h"
 #include "ike_ts.h"
 
 static const char *
@@ -85,10 +86,10 @@ text_one(struct daemon *d, const struct ikesa *s, double now, FILE *out)
 	    s->conn[0] ? s->conn : "(unknown)", s->uniq, ike_state(s),
 	    (unsigned long long)s->sa.spi_i, init ? "*" : "",
 	    (unsigned long long)s->sa.spi_r, init ? "" : "*");
-	fprintf(out, "  local  '%s' @ %s\n", cfg_id_str(s->local_id.type,
+	fprintf(out, "  local  '%s' @ %s\n", ike_cert_id_str(s->local_id.type,
 	    s->local_id.data, s->local_id.len, l, sizeof(l)),
 	    ike_addr_str(&s->sa.local, a, sizeof(a)));
-	fprintf(out, "  remote '%s' @ %s\n", cfg_id_str(s->remote_id.type,
+	fprintf(out, "  remote '%s' @ %s\n", ike_cert_id_str(s->remote_id.type,
 	    s->remote_id.data, s->remote_id.len, r, sizeof(r)),
 	    ike_addr_str(&s->sa.remote, a, sizeof(a)));
 	if (s->sa.state >= IKE_S_INIT_DONE) {
@@ -138,12 +139,12 @@ json_one(struct daemon *d, const struct ikesa *s, double now, FILE *out)
 	fprintf(out, "\"local_host\":\"%s\",\"local_port\":%u,\"local_id\":",
 	    ike_ip_str(&s->sa.local, a, sizeof(a)),
 	    ike_addr_port(&s->sa.local));
-	jstr(out, cfg_id_str(s->local_id.type, s->local_id.data,
+	jstr(out, ike_cert_id_str(s->local_id.type, s->local_id.data,
 	    s->local_id.len, b, sizeof(b)));
 	fprintf(out, ",\"remote_host\":\"%s\",\"remote_port\":%u,"
 	    "\"remote_id\":", ike_ip_str(&s->sa.remote, a, sizeof(a)),
 	    ike_addr_port(&s->sa.remote));
-	jstr(out, cfg_id_str(s->remote_id.type, s->remote_id.data,
+	jstr(out, ike_cert_id_str(s->remote_id.type, s->remote_id.data,
 	    s->remote_id.len, b, sizeof(b)));
 	suite[0] = '\0';
 	if (s->sa.state >= IKE_S_INIT_DONE)

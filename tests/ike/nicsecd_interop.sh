@@ -316,6 +316,75 @@ log_has "a retransmitted IKE_AUTH request" "received retransmit of request with 
 match "after the lost responses" $((N - 1))
 nicsecd_stop "$IKE_LEFT" "$L"
 
+# ---- certificates: ECDSA with nicsecd initiating, RSA with charon --------
+PKI=$IKE_WORK/pki
+make_certs "$PKI" || exit 1
+IKE_CA_CN="other CA" make_certs "$IKE_WORK/pki2" || exit 1
+LT=left.nicsec.test RT=right.nicsec.test
+for k in ecdsa rsa; do
+	certs_install "$PKI" "$L" $LT $k && certs_install "$PKI" "$R" $RT $k || exit 1
+done
+cert_conf() {  # KIND ROLE(initiator|responder): nicsecd.conf for certificates
+	local ca=${3:-ca.pem}
+	daemon_conf
+	if [ "$2" = initiator ]; then
+		charon_conn pk local_addrs=$IKE_LEFT_IP remote_addrs=$IKE_RIGHT_IP \
+			proposals=aes256gcm16-prfsha384-ecp384 local.auth=pubkey \
+			local.certs=$LT-$1.pem local.id=$LT remote.auth=pubkey remote.id=$RT \
+			remote.cacerts=$ca child=netpk child.local_ts=10.1.1.0/24 \
+			child.remote_ts=10.2.1.0/24 child.esp_proposals=aes128gcm16 \
+			child.start_action=start
+	else
+		charon_conn pk local_addrs=$IKE_LEFT_IP remote_addrs=%any \
+			proposals=aes256gcm16-prfsha384-ecp384 local.auth=pubkey \
+			local.certs=$LT-$1.pem local.id=$LT remote.auth=pubkey remote.id=$RT \
+			remote.cacerts=$ca child=netpk child.local_ts=10.1.0.0/16 \
+			child.remote_ts=10.2.0.0/16 child.esp_proposals=aes128gcm16
+	fi
+	printf 'secrets {\n\tprivate-l {\n\t\tfile = %s\n\t}\n}\n' "$LT-$1.pem"
+}
+charon_pk() {  # KIND ROLE: charon's side, initiating if ROLE is initiator
+	local start=none
+	[ "$2" = initiator ] && start=start
+	charon_conn pk local_addrs=$IKE_RIGHT_IP remote_addrs=$IKE_LEFT_IP \
+		proposals=aes256gcm16-prfsha384-ecp384 local.auth=pubkey \
+		local.certs=$RT-$1.pem local.id=$RT remote.auth=pubkey remote.id=$LT \
+		child=netpk child.local_ts=10.2.1.0/24 child.remote_ts=10.1.1.0/24 \
+		child.esp_proposals=aes128gcm16 child.start_action=$start |
+		swanctl_conf "$IKE_RIGHT" "$R"
+}
+charon_pk ecdsa responder || exit 1
+cert_conf ecdsa initiator >"$L/nicsecd.conf"
+nicsecd_start "$IKE_LEFT" "$L" || exit 1
+if nicsecd_wait "$IKE_LEFT" "$L" 1 10 && grep -q "authentication of '$LT' with ECDSA_WITH_SHA384_DER successful\|authentication of '$LT' with ECDSA.* successful" "$R/charon.log"; then
+	ok "ECDSA certificates, nicsecd initiating: charon verified our signature ($(grep -o "authentication of '$LT' with [A-Z0-9_]*" "$R/charon.log" | tail -1))"
+else
+	not_ok "ECDSA certificates, nicsecd initiating:"$'\n'"$(grep -i 'error' "$L/nicsecd.log" | tail -3)"
+fi
+match "ECDSA certificates" 1
+nicsecd_stop "$IKE_LEFT" "$L"
+cert_conf rsa responder >"$L/nicsecd.conf"
+nicsecd_start "$IKE_LEFT" "$L" || exit 1
+charon_pk rsa initiator || exit 1
+if nicsecd_wait "$IKE_LEFT" "$L" 1 10 && grep -q "authentication of '$LT' with RSA.* successful" "$R/charon.log"; then
+	ok "RSA certificates, charon initiating: each verified the other's ($(grep -o "authentication of '$LT' with [A-Z0-9_]*" "$R/charon.log" | tail -1))"
+else
+	not_ok "RSA certificates, charon initiating:"$'\n'"$(grep -i 'error' "$L/nicsecd.log" | tail -3)"
+fi
+match "RSA certificates" 1
+swanctl_in "$IKE_RIGHT" "$R" --terminate --ike pk >/dev/null 2>&1
+nicsecd_stop "$IKE_LEFT" "$L"
+# charon's certificate from a CA nicsecd does not trust
+: >"$L/nicsecd.log"
+cp "$IKE_WORK/pki2/x509ca/ca.pem" "$L/x509ca/other-ca.pem"
+cert_conf ecdsa responder other-ca.pem >"$L/nicsecd.conf"
+nicsecd_start "$IKE_LEFT" "$L" || exit 1
+charon_pk ecdsa responder || exit 1
+swanctl_in "$IKE_RIGHT" "$R" --initiate --child netpk --timeout 3 >/dev/null 2>&1
+log_has "a peer certificate from a CA we do not trust" "is not signed by a trusted CA"
+nicsecd_stop "$IKE_LEFT" "$L"
+swanctl_in "$IKE_RIGHT" "$R" --terminate --ike pk >/dev/null 2>&1
+
 # ---- failures, each one line -------------------------------------------------
 : >"$L/nicsecd.log"
 { daemon_conf
