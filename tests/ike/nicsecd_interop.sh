@@ -11,6 +11,9 @@
 #    checked here;
 #  - CREATE_CHILD_SA both ways (a second child; rekeys), DELETE both ways,
 #    terminate, initiate, reload (a broken file changes nothing), log-level;
+#  - X.509 certificates: ECDSA with nicsecd initiating, RSA with charon
+#    initiating, each end verifying the other; a CA nicsecd does not trust;
+#  - nicsecd behind a NAT: detected, IKE on 4500, NAT-T keepalives;
 #  - a lost response (charon retransmits, nicsecd answers from its cache) and
 #    lost requests (nicsecd retransmits);
 #  - a wrong PSK, an unknown peer ID, IKE and ESP proposals in common with
@@ -434,6 +437,41 @@ wait $undrop
 sleep 1.5
 log_has "lost requests retransmitted" "retransmit 1 of request with message ID 0"
 log_has "a wrong PSK, as initiator" "peer refused our authentication (AUTHENTICATION_FAILED)"
+nicsecd_stop "$IKE_LEFT" "$L"
+
+# ---- nicsecd behind a NAT: detection, port 4500, keepalives ----------------
+ike_teardown
+ike_topo_nat "nn$$" || exit 1
+R=$IKE_WORK/nat-right L=$IKE_WORK/nat-left
+mkdir -p "$L"
+ip -n "$IKE_RIGHT" addr add 10.2.1.1/24 dev lo
+charon_start "$IKE_RIGHT" "$R" || exit 1
+{ charon_conn gw local_addrs=$IKE_RIGHT_IP remote_addrs=%any proposals=aes128gcm16-prfsha256-curve25519 \
+	local.id=right remote.id=left child.local_ts=10.2.0.0/16 child.remote_ts=10.1.0.0/16 \
+	child.esp_proposals=aes128gcm16
+  charon_psk left right secret; } | swanctl_conf "$IKE_RIGHT" "$R" || exit 1
+{ printf 'nicsecd {\n\tkeep_alive = 1s\n}\n'
+  charon_conn c1 local_addrs=$IKE_LEFT_IP remote_addrs=$IKE_RIGHT_IP proposals=aes128gcm16-prfsha256-curve25519 \
+	local.id=left remote.id=right child=net1 child.local_ts=10.1.0.0/24 \
+	child.remote_ts=10.2.1.0/24 child.esp_proposals=aes128gcm16 child.start_action=start
+  charon_psk left right secret; } >"$L/nicsecd.conf"
+# the NAT counts what leaves it for charon: keepalives are 1-byte UDP to 4500
+ip netns exec "$IKE_NAT" nft add table inet ka
+ip netns exec "$IKE_NAT" nft add chain inet ka through '{ type filter hook forward priority 0; }'
+ip netns exec "$IKE_NAT" nft add rule inet ka through udp dport 4500 udp length 9 @th,64,8 0xff counter
+nicsecd_start "$IKE_LEFT" "$L" || exit 1
+nicsecd_wait "$IKE_LEFT" "$L" 1 10 || true
+sleep 2.5
+ka=$(ip netns exec "$IKE_NAT" nft list chain inet ka through | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
+js=$(sa_json "$IKE_RIGHT" "$R")
+if grep -q "IKE_SA_INIT done: .*\(we are behind a NAT\|both ends behind NATs\)" "$L/nicsecd.log" &&
+	grep -q '"nat": "remote"\|"nat": "both"' <<<"$js" && grep -q "\"remote\": \"$IKE_NAT_IP\[" <<<"$js" &&
+	[ "${ka:-0}" -ge 2 ]; then
+	ok "behind a NAT: detected at both ends, IKE on 4500, charon sees us as $IKE_NAT_IP, $ka keepalives through the NAT"
+else
+	not_ok "behind a NAT: keepalives ${ka:-none}; charon: $js"$'\n'"$(grep 'IKE_SA_INIT done' "$L/nicsecd.log")"
+fi
+match "behind a NAT" 1
 nicsecd_stop "$IKE_LEFT" "$L"
 
 echo "nicsecd_interop: $passed passed, $failed failed"
