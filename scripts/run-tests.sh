@@ -96,6 +96,15 @@
 #             other; ESP made by scapy delivered only under the right one); counters,
 #             events, rekey make-before-break, delete, capacity refusals changing
 #             nothing, slot quarantine, `none`
+#   nicsecd with a card: the daemon (--dataplane sim:) against charon with a
+#             live card in the data path (tests/card/nicsecd_card.sh): IKE through
+#             the card's exception path to TAPs, nicsecd initiating and then
+#             responding; the card read back by nicsecctl (a process of its own)
+#             holds exactly the CHILD_SA's two SAs (charon's SPIs crossed, UDP
+#             4500/4500, addresses, selectors) and one protect rule on the
+#             outbound SA; ping from a LAN host through the card, its per-SA
+#             counters equal to charon's; rekeys both ways (the new pair, the
+#             old gone), terminate and SIGTERM leave nothing; CapEff 0
 #   IKE_SA_INIT vs strongSwan: nicsecd's IKE_SA_INIT and IKE_AUTH (tests/ike/init_probe.c)
 #             to charon in a network namespace: every IKE proposal family and
 #             DH group (keys derived, the proposal charon logs the same), the
@@ -116,7 +125,8 @@
 #             proposal family and DH group at once, encap yes and no: both
 #             ends hold the same SAs, SPIs and algorithms (sa_match.py against
 #             swanctl --list-sas); CREATE_CHILD_SA, rekeys and DELETEs both
-#             ways; ESN negotiated; a lost response answered from the cache,
+#             ways; ESN negotiated; ECDSA and RSA certificates both ways and an
+#             untrusted CA; behind a NAT (keepalives); a lost response answered from the cache,
 #             lost requests retransmitted; nicsecctl initiate, terminate,
 #             rekey, reload (a broken file changes nothing), log-level and its
 #             errors; a wrong PSK, an unknown peer ID, IKE and ESP proposals
@@ -272,6 +282,7 @@ suite bar0-docs cmp "$BUILD/gen/bar0.md" docs/bar0.md
 suite "nicsecctl errors" bash tests/card/ctl_errors.sh 1
 suite "control path" bash tests/card/control_path.sh 1 10000 "$SEED"
 suite dataplane bash tests/card/dataplane.sh 1
+suite "nicsecd with a card" bash tests/card/nicsecd_card.sh 1
 for L in 1 4; do
 	suite "two gateways LANES=$L" bash tests/card/two_gateways.sh "$L"
 done
