@@ -352,6 +352,13 @@ $(BUILD)/unit/test_dp_ts: host/dp_ts.c host/dp_ts.h
 $(BUILD)/unit/test_dp_ts: UNIT_LIBS = -Ihost host/dp_ts.c
 $(BUILD)/unit/test_dp_slots: host/dp_slots.c host/dp_slots.h
 $(BUILD)/unit/test_dp_slots: UNIT_LIBS = -Ihost host/dp_slots.c
+# nicsecd's small pieces: configuration to wire values (host/conn_cfg.c),
+# the IKE SA record (host/ikesa.c) and the address helpers (host/ike_sock.c)
+HOST_CONN_CFG_SRCS = host/conn_cfg.c $(HOST_CONF_SRCS) host/ike_err.c
+$(BUILD)/unit/test_conn_cfg: $(HOST_CONN_CFG_SRCS) $(HOST_CONF_HDRS) host/conn_cfg.h host/ike_pld.h host/ike_wire.h
+$(BUILD)/unit/test_conn_cfg: UNIT_LIBS = -Ihost $(HOST_CONN_CFG_SRCS)
+$(BUILD)/unit/test_ikesa: host/ikesa.c host/ike_sock.c $(HOST_CHILD_SRCS) $(HOST_CHILD_HDRS) host/ikesa.h host/ike_sock.h host/conn_cfg.h
+$(BUILD)/unit/test_ikesa: UNIT_LIBS = -Ihost host/ikesa.c host/ike_sock.c $(HOST_CHILD_SRCS)
 
 unit-test: unit-build
 	@bash scripts/run-unit-tests.sh $(UNIT_TESTS)

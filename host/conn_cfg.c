@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ike_err.h"
 #include "ike_wire.h"
@@ -23,14 +24,37 @@ ip_bytes(const struct sockaddr_storage *a, size_t *n)
 	return (const uint8_t *)&((const struct sockaddr_in *)a)->sin_addr;
 }
 
-/* 3: the one address; 2: in a range or subnet; 1: %any; 0: no. */
+/* The prefix length if from..to (len bytes) is one subnet, else -1. */
+static int
+subnet_plen(const uint8_t *from, const uint8_t *to, size_t len)
+{
+	size_t i;
+	int plen = 0;
+
+	for (i = 0; i < len * 8; i++) {
+		int f = from[i / 8] & (0x80 >> (i % 8));
+		int t = to[i / 8] & (0x80 >> (i % 8));
+
+		if (f == t && plen == (int)i)
+			plen++;
+		else if (f != 0 || t == 0)
+			return -1;	/* not net 0...0 to net 1...1 */
+	}
+	return plen;
+}
+
+/*
+ * How well addr matches the list, as strongSwan's ike_cfg match(): 129
+ * for the one address, a subnet's prefix length + 1 (the narrower the
+ * better), 1 for %any or a range that is no subnet; 0: no match.
+ */
 static int
 addr_score(const struct conf_addr *a, size_t n,
     const struct sockaddr_storage *addr)
 {
 	const uint8_t *p;
 	size_t len, i;
-	int best = 0;
+	int best = 0, q;
 
 	if (n == 0)
 		return 1;
@@ -44,8 +68,10 @@ addr_score(const struct conf_addr *a, size_t n,
 		    memcmp(p, a[i].from, len) < 0 || memcmp(p, a[i].to, len) > 0)
 			continue;
 		if (a[i].host)
-			return 3;
-		best = 2;
+			return 129;
+		q = subnet_plen(a[i].from, a[i].to, len) + 1;
+		q = q > 0 ? q : 1;
+		best = best > q ? best : q;
 	}
 	return best;
 }
@@ -71,7 +97,9 @@ cfg_conns_for(const struct conf *cf, const struct sockaddr_storage *local,
 		const struct conf_conn *c = &cf->conns[i];
 		int l = addr_score(c->local_addrs, c->nlocal_addrs, local);
 		int r = addr_score(c->remote_addrs, c->nremote_addrs, remote);
-		int s = l * 4 + r;
+		/* strongSwan's get_ike_match(): the remote address weighs
+		 * twice the local one; a config for IKEv2 only gets 4 more */
+		int s = l * 8 + r * 16 + (c->version == 2 ? 4 : 0);
 
 		if (l == 0 || r == 0)
 			continue;
@@ -136,42 +164,62 @@ cfg_id_match(const struct conf_id *want, uint8_t type, const uint8_t *data,
 		return 1;
 	if (cfg_id_wire(want, NULL, &w, NULL, 0) != 0)
 		return 0;
-	return w.type == type && w.len == len && memcmp(w.data, data, len) == 0;
+	if (w.type != type || w.len != len)
+		return 0;
+	/* strongSwan compares FQDN and RFC822 IDs without case */
+	if (type == IKE_ID_FQDN || type == IKE_ID_RFC822_ADDR)
+		return strncasecmp((const char *)w.data, (const char *)data,
+		    len) == 0;
+	return memcmp(w.data, data, len) == 0;
 }
 
+/*
+ * How well id matches one of the secret's ids, as strongSwan's has_owner()
+ * (mem_cred.c): 2 the same ID, 1 an id of %any, 0 none.  A secret with no
+ * ids is %any's (vici's load_shared gives it the owner %any).
+ */
 static int
-secret_has(const struct conf_secret *s, const struct cfg_id *id)
+secret_match(const struct conf_secret *s, const struct cfg_id *id)
 {
-	for (size_t i = 0; i < s->nids; i++)
-		if (s->ids[i].type != CONF_ID_ANY &&
+	int best = s->nids == 0;
+
+	for (size_t i = 0; i < s->nids; i++) {
+		if (s->ids[i].type == CONF_ID_ANY)
+			best = 1;
+		else if (id->type != 0 &&
 		    cfg_id_match(&s->ids[i], id->type, id->data, id->len))
-			return 1;
-	return 0;
+			return 2;
+	}
+	return best;
 }
 
+/*
+ * strongSwan's get_shared() (credential_manager.c): the best match of the
+ * peer's ID wins, then of ours; a secret matching neither is skipped.  So
+ * ids for both beat the peer's alone, beat no ids (%any), beat ours alone.
+ * Among equals the one loaded last wins (mem_cred keeps the newest
+ * first, and swanctl loads secrets in file order).
+ */
 const struct conf_secret *
 cfg_psk(const struct conf *cf, const struct cfg_id *local,
     const struct cfg_id *remote)
 {
 	const struct conf_secret *best = NULL;
-	int best_score = -1;
+	int best_score = 0;
 
 	for (size_t i = 0; i < cf->nsecrets; i++) {
 		const struct conf_secret *s = &cf->secrets[i];
-		int sc;
+		int me, other;
 
 		if (s->secret == NULL)
 			continue;
-		if (s->nids == 0)
-			sc = 0;
-		else
-			sc = (remote->type && secret_has(s, remote) ? 2 : 0) +
-			    (secret_has(s, local) ? 1 : 0);
-		if (s->nids != 0 && sc == 0)
+		me = secret_match(s, local);
+		other = secret_match(s, remote);
+		if (me == 0 && other == 0)
 			continue;
-		if (sc > best_score) {
+		if (other * 3 + me >= best_score) {
 			best = s;
-			best_score = sc;
+			best_score = other * 3 + me;
 		}
 	}
 	return best;

@@ -27,7 +27,9 @@ int cfg_addr_match(const struct conf_addr *a, size_t n,
     const struct sockaddr_storage *addr);
 
 /* The connections a packet from remote to local may be for, best first
- * (exact addresses before ranges before %any).  Returns the count. */
+ * as strongSwan ranks them: the one address before a subnet (a narrower
+ * before a wider) before %any or a range, the remote address counting
+ * twice the local one; config order breaks ties.  Returns the count. */
 size_t cfg_conns_for(const struct conf *cf, const struct sockaddr_storage
     *local, const struct sockaddr_storage *remote,
     const struct conf_conn **out, size_t max);
@@ -40,8 +42,9 @@ int cfg_id_wire(const struct conf_id *id, const struct sockaddr_storage
 int cfg_id_match(const struct conf_id *want, uint8_t type,
     const uint8_t *data, size_t len);
 
-/* The shared key for our ID and the peer's: the secret whose ids match
- * both, else the peer's, else ours, else one with no ids.  NULL: none. */
+/* The shared key for our ID and the peer's, as strongSwan picks it: the
+ * secret whose ids match both, else the peer's, else one with no ids (or
+ * id %any), else ours; the last of equals.  NULL: none. */
 const struct conf_secret *cfg_psk(const struct conf *cf,
     const struct cfg_id *local, const struct cfg_id *remote);
 
