@@ -294,6 +294,10 @@ ike_addr_str(const struct sockaddr_storage *a, char *buf, size_t len)
 {
 	char ip[INET6_ADDRSTRLEN];
 
+	/* as strongSwan's %#H: no brackets around an IPv6 address, and no
+	 * port when it is 0 */
+	if (ike_addr_port(a) == 0)
+		return ike_ip_str(a, buf, len);
 	snprintf(buf, len, "%s[%u]", ike_ip_str(a, ip, sizeof(ip)),
 	    ike_addr_port(a));
 	return buf;
