@@ -1367,6 +1367,8 @@ daemon_section(struct ctx *c, const struct conf_section *sec)
 	for (kv = sec->kv; kv != NULL; kv = kv->next) {
 		const char *k = kv->key;
 
+		if (*kv->value == '\0')
+			continue;	/* as strongSwan's settings: the default */
 		if (strcmp(k, "retransmit_timeout") == 0)
 			r = p_real(c, sec, kv, 0.1, 3600, &d->retransmit_timeout);
 		else if (strcmp(k, "retransmit_base") == 0)

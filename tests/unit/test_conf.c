@@ -562,8 +562,106 @@ static const struct bad bads[] = {
 	    "unknown key 'pin'" },
 	{ "syntax", CONN "version 2\n} }\n", 2,
 	    "'version' must be followed by '='" },
+
+	/* nicsecd { }: each key's bad value, an unknown key, a subsection */
+	{ "nicsecd timeout", "nicsecd {\n retransmit_timeout = 4x\n}\n", 2,
+	    "nicsecd.retransmit_timeout: '4x' is not a number from 0.1 to "
+	    "3600" },
+	{ "nicsecd timeout 0", "nicsecd {\n retransmit_timeout = 0\n}\n", 2,
+	    "nicsecd.retransmit_timeout: '0' is not a number from 0.1 to "
+	    "3600" },
+	{ "nicsecd base", "nicsecd {\n retransmit_base = 0.5\n}\n", 2,
+	    "nicsecd.retransmit_base: '0.5' is not a number from 1 to 10" },
+	{ "nicsecd base nan", "nicsecd {\n retransmit_base = nan\n}\n", 2,
+	    "nicsecd.retransmit_base: 'nan' is not a number from 1 to 10" },
+	{ "nicsecd tries", "nicsecd {\n retransmit_tries = 101\n}\n", 2,
+	    "nicsecd.retransmit_tries: '101' is not a number from 0 to 100" },
+	{ "nicsecd tries frac", "nicsecd {\n retransmit_tries = 2.5\n}\n", 2,
+	    "nicsecd.retransmit_tries: '2.5' is not a number from 0 to 100" },
+	{ "nicsecd limit", "nicsecd {\n retransmit_limit = -1\n}\n", 2,
+	    "nicsecd.retransmit_limit: '-1' is not a number from 0 to 86400" },
+	{ "nicsecd keep_alive", "nicsecd {\n keep_alive = 20x\n}\n", 2,
+	    "nicsecd.keep_alive: '20x' is not a time (30s, 5m, 1h, 1d)" },
+	{ "nicsecd cookie", "nicsecd {\n cookie_threshold = many\n}\n", 2,
+	    "nicsecd.cookie_threshold: 'many' is not a number from 0 to "
+	    "1000000" },
+	{ "nicsecd unknown", "nicsecd {\n retransmit_timeout = 2\n"
+	    " retransmit_jitter = 5\n}\n", 3,
+	    "nicsecd.retransmit_jitter: unknown key 'retransmit_jitter'" },
+	{ "nicsecd charon key", "connections { }\nnicsecd {\n"
+	    " install_routes = no\n}\n", 3,
+	    "nicsecd.install_routes: unknown key 'install_routes'" },
+	{ "nicsecd section", "nicsecd {\n keep_alive = 10\n timers {\n"
+	    "  x = 1\n }\n}\n", 3,
+	    "nicsecd.timers: unknown section 'timers' (nicsecd takes keys "
+	    "only)" },
 };
 #define NBADS (sizeof(bads) / sizeof(bads[0]))
+
+/*
+ * nicsecd { }: the daemon's timers, named and defaulted after strongSwan's
+ * strongswan.conf(5) charon.* keys: retransmit_timeout 4.0,
+ * retransmit_base 1.8, retransmit_tries 5, retransmit_limit 0 (no cap),
+ * keep_alive 20s, cookie_threshold 10 (as charon.conf of strongSwan 5.x
+ * lists them).  An empty value is the default, as strongSwan's settings
+ * take it.
+ */
+static void
+assert_daemon(const struct conf_daemon *d, double timeout, double base,
+    uint32_t tries, double limit, uint64_t keep_alive, uint32_t cookies)
+{
+	if (d->retransmit_timeout != timeout || d->retransmit_base != base ||
+	    d->retransmit_limit != limit)
+		fail_msg("timeout %g base %g limit %g, wanted %g %g %g",
+		    d->retransmit_timeout, d->retransmit_base,
+		    d->retransmit_limit, timeout, base, limit);
+	assert_int_equal(d->retransmit_tries, tries);
+	assert_int_equal(d->keep_alive, keep_alive);
+	assert_int_equal(d->cookie_threshold, cookies);
+}
+
+static void
+test_daemon(void **state)
+{
+	struct conf *cf;
+
+	(void)state;
+	/* no section, an empty one, empty values: strongSwan's defaults */
+	cf = load_ok("d0.conf", "# nothing\n");
+	assert_daemon(&cf->daemon, 4.0, 1.8, 5, 0, 20, 10);
+	conf_free(cf);
+	cf = load_ok("d1.conf", CONN PSKR "} }\nnicsecd { }\n");
+	assert_daemon(&cf->daemon, 4.0, 1.8, 5, 0, 20, 10);
+	assert_int_equal(cf->nconns, 1);
+	conf_free(cf);
+	cf = load_ok("d2.conf", "nicsecd {\n retransmit_timeout =\n"
+	    " retransmit_tries = \n keep_alive = \"\"\n}\n");
+	assert_daemon(&cf->daemon, 4.0, 1.8, 5, 0, 20, 10);
+	conf_free(cf);
+
+	/* each key; PAN-OS's DPD schedule (1 s doubling up to 64 s, 10
+	 * tries), keep_alive with a unit as strongSwan's times take */
+	cf = load_ok("d3.conf", "nicsecd {\n"
+	    " retransmit_timeout = 1\n retransmit_base = 2\n"
+	    " retransmit_tries = 10\n retransmit_limit = 64\n"
+	    " keep_alive = 1m\n cookie_threshold = 0\n}\n" CONN PSKR
+	    "} }\n");
+	assert_daemon(&cf->daemon, 1, 2, 10, 64, 60, 0);
+	conf_free(cf);
+	/* fractions, the ends of each range, keep_alive 0 (none) */
+	cf = load_ok("d4.conf", "nicsecd {\n"
+	    " retransmit_timeout = 0.5\n retransmit_base = 1\n"
+	    " retransmit_tries = 0\n retransmit_limit = 2.5\n"
+	    " keep_alive = 0\n cookie_threshold = 1000000\n}\n");
+	assert_daemon(&cf->daemon, 0.5, 1, 0, 2.5, 0, 1000000);
+	conf_free(cf);
+	cf = load_ok("d5.conf", "nicsecd {\n"
+	    " retransmit_timeout = 3600\n retransmit_base = 10\n"
+	    " retransmit_tries = 100\n retransmit_limit = 86400\n"
+	    " keep_alive = 30s\n}\n");
+	assert_daemon(&cf->daemon, 3600, 10, 100, 86400, 30, 10);
+	conf_free(cf);
+}
 
 static void
 test_bad(void **state)
@@ -625,7 +723,7 @@ int
 main(void)
 {
 	static char names[NBADS][96];
-	struct CMUnitTest tests[NBADS + 5];
+	struct CMUnitTest tests[NBADS + 6];
 	size_t i, k = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -633,6 +731,7 @@ main(void)
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_certs);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_values);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_off_values);
+	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_daemon);
 	for (i = 0; i < NBADS; i++, k++) {
 		snprintf(names[i], sizeof(names[i]), "bad %s", bads[i].name);
 		tests[k] = (struct CMUnitTest){ names[i], test_bad, NULL, NULL,
