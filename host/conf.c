@@ -390,8 +390,15 @@ p_addrs(struct ctx *c, const struct conf_section *sec,
 	if ((v = calloc((size_t)k, sizeof(*v))) == NULL)
 		return oom(c, sec, kv);
 	for (i = 0; i < k; i++) {
-		if (in_list("%any %any4 %any6", item[i]))
+		if (strcmp(item[i], "%any") == 0)
 			continue;	/* family 0: any */
+		if (in_list("%any4 0.0.0.0 %any6 ::", item[i])) {
+			/* strongSwan (host.c): any address of that family */
+			v[i].family = strchr(item[i], '6') != NULL ||
+			    item[i][0] == ':' ? AF_INET6 : AF_INET;
+			memset(v[i].to, 0xff, (size_t)addr_len(v[i].family));
+			continue;
+		}
 		r = parse_span(c, sec, kv, item[i], &v[i].family, v[i].from,
 		    v[i].to, &v[i].host);
 		if (r == -1)

@@ -171,6 +171,32 @@ test_conns_both_ends(void **state)
 }
 
 static void
+test_conns_any_family(void **state)
+{
+	struct conf *cf;
+
+	(void)state;
+	cf = load("anyfam.conf",
+	    "connections {\n"
+	    " v4 {\n remote_addrs = %any4\n" PSKAUTH " }\n"
+	    " v6 {\n remote_addrs = %any6\n" PSKAUTH " }\n"
+	    " zero4 {\n remote_addrs = 0.0.0.0\n" PSKAUTH " }\n"
+	    " zero6 {\n remote_addrs = ::\n" PSKAUTH " }\n"
+	    " any {\n remote_addrs = %any\n" PSKAUTH " }\n"
+	    "}\n");
+	/*
+	 * host.c: %any4 and 0.0.0.0 are any IPv4 address, %any6 and :: any
+	 * IPv6 one, and none of them an address of the other family; %any
+	 * is either.  All match as %any does (quality 1): config order.
+	 */
+	assert_string_equal(conns_for(cf, "192.0.2.1", "198.51.100.7"),
+	    "v4,zero4,any");
+	assert_string_equal(conns_for(cf, "2001:db8::1", "2001:db8::7"),
+	    "v6,zero6,any");
+	conf_free(cf);
+}
+
+static void
 test_conns_max(void **state)
 {
 	const struct conf_conn *out[2];
@@ -547,6 +573,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conns_order),
 		cmocka_unit_test(test_conns_both_ends),
+		cmocka_unit_test(test_conns_any_family),
 		cmocka_unit_test(test_conns_max),
 		cmocka_unit_test(test_id_wire),
 		cmocka_unit_test(test_id_wire_remote_and_dn),
