@@ -154,41 +154,58 @@ cfg_id_wire(const struct conf_id *id, const struct sockaddr_storage *addr,
 	}
 }
 
-int
-cfg_id_match(const struct conf_id *want, uint8_t type, const uint8_t *data,
+/*
+ * How well the peer's ID satisfies want, as strongSwan's matches(): 3 the
+ * same ID (FQDN and RFC822 without case), 2 one a leading '*' stands for
+ * ("*.example.org", "*@example.org": matches_string()), 1 %any, 0 not.
+ */
+static int
+id_level(const struct conf_id *want, uint8_t type, const uint8_t *data,
     size_t len)
 {
 	struct cfg_id w;
 
 	if (want->type == CONF_ID_ANY)
 		return 1;
-	if (cfg_id_wire(want, NULL, &w, NULL, 0) != 0)
+	if (cfg_id_wire(want, NULL, &w, NULL, 0) != 0 || w.type != type)
 		return 0;
-	if (w.type != type || w.len != len)
-		return 0;
-	/* strongSwan compares FQDN and RFC822 IDs without case */
-	if (type == IKE_ID_FQDN || type == IKE_ID_RFC822_ADDR)
-		return strncasecmp((const char *)w.data, (const char *)data,
-		    len) == 0;
-	return memcmp(w.data, data, len) == 0;
+	if (type != IKE_ID_FQDN && type != IKE_ID_RFC822_ADDR)
+		return w.len == len && memcmp(w.data, data, len) == 0 ? 3 : 0;
+	if (w.len == len && strncasecmp((const char *)w.data,
+	    (const char *)data, len) == 0)
+		return 3;
+	if (w.data[0] == '*' && len >= w.len &&
+	    strncasecmp((const char *)data + len - (w.len - 1),
+	    (const char *)w.data + 1, w.len - 1) == 0)
+		return 2;
+	return 0;
+}
+
+int
+cfg_id_match(const struct conf_id *want, uint8_t type, const uint8_t *data,
+    size_t len)
+{
+	return id_level(want, type, data, len) > 0;
 }
 
 /*
  * How well id matches one of the secret's ids, as strongSwan's has_owner()
- * (mem_cred.c): 2 the same ID, 1 an id of %any, 0 none.  A secret with no
- * ids is %any's (vici's load_shared gives it the owner %any).
+ * (mem_cred.c): the best id_level().  A secret with no ids is %any's
+ * (vici's load_shared gives it the owner %any).
  */
 static int
 secret_match(const struct conf_secret *s, const struct cfg_id *id)
 {
-	int best = s->nids == 0;
+	int best = s->nids == 0, lv;
 
 	for (size_t i = 0; i < s->nids; i++) {
 		if (s->ids[i].type == CONF_ID_ANY)
-			best = 1;
-		else if (id->type != 0 &&
-		    cfg_id_match(&s->ids[i], id->type, id->data, id->len))
-			return 2;
+			lv = 1;
+		else if (id->type == 0)
+			lv = 0;		/* the peer's %any: only %any */
+		else
+			lv = id_level(&s->ids[i], id->type, id->data, id->len);
+		best = lv > best ? lv : best;
 	}
 	return best;
 }
@@ -217,9 +234,9 @@ cfg_psk(const struct conf *cf, const struct cfg_id *local,
 		other = secret_match(s, remote);
 		if (me == 0 && other == 0)
 			continue;
-		if (other * 3 + me >= best_score) {
+		if (other * 4 + me >= best_score) {
 			best = s;
-			best_score = other * 3 + me;
+			best_score = other * 4 + me;
 		}
 	}
 	return best;

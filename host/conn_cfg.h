@@ -38,7 +38,8 @@ size_t cfg_conns_for(const struct conf *cf, const struct sockaddr_storage
 int cfg_id_wire(const struct conf_id *id, const struct sockaddr_storage
     *addr, struct cfg_id *out, char *err, size_t errlen);
 
-/* Does the peer's ID (type, data) satisfy a configured remote ID? */
+/* Does the peer's ID (type, data) satisfy a configured ID?  As strongSwan:
+ * FQDN and RFC822 without case, a leading '*' for any start. */
 int cfg_id_match(const struct conf_id *want, uint8_t type,
     const uint8_t *data, size_t len);
 

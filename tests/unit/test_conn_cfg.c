@@ -333,6 +333,33 @@ test_id_match(void **state)
 	assert_true(cfg_id_match(&v6, IKE_ID_IPV6_ADDR, a6, 16));
 	assert_false(cfg_id_match(&v6, IKE_ID_IPV6_ADDR, b6, 16));
 	assert_false(cfg_id_match(&v6, IKE_ID_IPV4_ADDR, a6, 4));
+	/* a leading '*' stands for any start (matches_string()): the rest
+	 * must end the ID, which is at least as long as the pattern */
+	{
+		struct conf_id wf = { .type = CONF_ID_FQDN,
+		    .str = "*.example.org" };
+		struct conf_id wm = { .type = CONF_ID_RFC822_ADDR,
+		    .str = "*@example.org" };
+
+		assert_true(cfg_id_match(&wf, IKE_ID_FQDN,
+		    (const uint8_t *)"moon.example.org", 16));
+		assert_true(cfg_id_match(&wf, IKE_ID_FQDN,
+		    (const uint8_t *)"MOON.Example.Org", 16));
+		assert_true(cfg_id_match(&wf, IKE_ID_FQDN,
+		    (const uint8_t *)"a.example.org", 13));
+		assert_false(cfg_id_match(&wf, IKE_ID_FQDN,
+		    (const uint8_t *)".example.org", 12));
+		assert_false(cfg_id_match(&wf, IKE_ID_FQDN,
+		    (const uint8_t *)"moonexample.org", 15));
+		assert_false(cfg_id_match(&wf, IKE_ID_FQDN,
+		    (const uint8_t *)"example.org", 11));
+		assert_false(cfg_id_match(&wf, IKE_ID_RFC822_ADDR,
+		    (const uint8_t *)"moon.example.org", 16));
+		assert_true(cfg_id_match(&wm, IKE_ID_RFC822_ADDR,
+		    (const uint8_t *)"carol@example.org", 17));
+		assert_false(cfg_id_match(&wm, IKE_ID_RFC822_ADDR,
+		    (const uint8_t *)"carol@example.com", 17));
+	}
 	/* an IP address ID is not its text as an FQDN */
 	assert_false(cfg_id_match(&v4, IKE_ID_FQDN,
 	    (const uint8_t *)"198.51.100.2", 12));
@@ -433,6 +460,26 @@ test_psk_any_and_ties(void **state)
 	/* a peer not known yet (%any) matches only %any secrets */
 	s = cfg_psk(cf, &l, &unknown);
 	assert_string_equal(s->name, "ike-any");
+	conf_free(cf);
+
+	/* a wildcard id (ID_MATCH_ONE_WILDCARD) is between the same ID
+	 * (ID_MATCH_PERFECT) and %any (ID_MATCH_ANY) */
+	cf = load("pskw.conf",
+	    "secrets {\n"
+	    " ike-exact { id = sun.example.org\n secret = exact }\n"
+	    " ike-wild { id = *.example.org\n secret = wild }\n"
+	    " ike-noids { secret = noids }\n"
+	    "}\n");
+	assert_string_equal(psk_for(cf, "moon", "sun.example.org"),
+	    "ike-exact");
+	assert_string_equal(psk_for(cf, "moon", "venus.Example.org"),
+	    "ike-wild");
+	assert_string_equal(psk_for(cf, "moon", "mars.example.com"),
+	    "ike-noids");
+	/* only ours by wildcard: the peer's match counts first, and %any
+	 * matches the peer where ike-wild does not */
+	assert_string_equal(psk_for(cf, "gw.example.org", "mars"),
+	    "ike-noids");
 	conf_free(cf);
 
 	/* IP address IDs, and a peer listed beside a %any id */
