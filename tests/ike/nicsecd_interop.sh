@@ -80,6 +80,12 @@ drop_out() {  # NS MATCH...: drops what NS sends that matches (until drop_clear)
 	shift
 	_ike_loss_table "$ns" && ip netns exec "$ns" nft add rule inet ike_loss out "$@" counter drop
 }
+sa_states() {  # nicsecd's SAs, SPIs and states, a line an IKE SA (no times)
+	nicsecctl_in "$IKE_LEFT" "$L" list-sas --json | python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["ike_sas"]:
+    print(s["spi_i"], s["spi_r"], s["state"], [(c["spi_in"], c["spi_out"], c["state"]) for c in s["children"]])'
+}
 log_has() {  # WHAT PATTERN: nicsecd's log has the line
 	local line
 	if line=$(grep -m1 -e "$2" "$L/nicsecd.log"); then
@@ -184,11 +190,11 @@ expect_ctl "terminate of no such IKE SA" 1 "no IKE SA 'nope'" terminate --ike no
 expect_ctl "a bad log level" 1 "is not error, info or debug" log-level loud
 expect_ctl "log-level debug" 0 "log level debug" log-level debug
 expect_ctl "log-level back to info" 0 "log level info" log-level info
-before=$(nicsecctl_in "$IKE_LEFT" "$L" list-sas | grep -v "ago$")
+before=$(sa_states)
 cp "$L/nicsecd.conf" "$L/nicsecd.conf.good"
 echo "connections { broken { proposals = aes999 } }" >>"$L/nicsecd.conf"
 expect_ctl "reload of a broken file" 1 "nicsecd.conf:.*proposals.*nothing changed" reload
-after=$(nicsecctl_in "$IKE_LEFT" "$L" list-sas | grep -v "ago$")
+after=$(sa_states)
 [ "$before" = "$after" ] && ok "the broken reload changed no SA" || not_ok "SAs changed by a failed reload"
 cp "$L/nicsecd.conf.good" "$L/nicsecd.conf"
 expect_ctl "reload of a good file" 0 "reloaded .*$((N + 1)) connections" reload
@@ -212,10 +218,7 @@ nicsecctl_in "$IKE_LEFT" "$L" reload >/dev/null
 sleep 0.5
 
 # ---- malformed and foreign packets: dropped, a line each, nothing changed ---
-before=$(nicsecctl_in "$IKE_LEFT" "$L" list-sas --json | python3 -c '
-import json, sys
-for s in json.load(sys.stdin)["ike_sas"]:
-    print(s["spi_i"], s["spi_r"], s["state"], [(c["spi_in"], c["spi_out"], c["state"]) for c in s["children"]])')
+before=$(sa_states)
 spis=$(nicsecctl_in "$IKE_LEFT" "$L" list-sas --json | python3 -c 'import json,sys; s=json.load(sys.stdin)["ike_sas"][0]; print(s["spi_i"], s["spi_r"])')
 drops0=$(grep -c "dropping" "$L/nicsecd.log")
 ip netns exec "$IKE_RIGHT" python3 - "$IKE_LEFT_IP" $spis <<'EOF'
@@ -241,10 +244,7 @@ for port, marker in ((500, b""), (4500, bytes(4))):
 EOF
 sleep 1
 drops=$(( $(grep -c "dropping" "$L/nicsecd.log") - drops0 ))
-after=$(nicsecctl_in "$IKE_LEFT" "$L" list-sas --json | python3 -c '
-import json, sys
-for s in json.load(sys.stdin)["ike_sas"]:
-    print(s["spi_i"], s["spi_r"], s["state"], [(c["spi_in"], c["spi_out"], c["state"]) for c in s["children"]])')
+after=$(sa_states)
 if [ "$drops" -ge 14 ] && [ "$before" = "$after" ] && kill -0 "$(cut -d: -f1 "$L/nicsecd.pid")"; then
 	ok "16 malformed or foreign packets: $drops dropped with a line each, no SA changed"
 	grep "dropping" "$L/nicsecd.log" | tail -16 | sed 's/^[^ ]* [a-z]* */    /' | sort -u | head -8
