@@ -159,13 +159,17 @@ suite() {
 	done
 	[ -z "${NICSEC_SUITES:-}" ] || [ -n "$keep" ] || return 0
 	echo "== $name"
+	local t0=$SECONDS
 	if "$@"; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
 		failures+=("$name")
 	fi
+	# each suite's wall time, to see where make test's budget goes
+	times+=("$((SECONDS - t0)) s  $name")
 }
+times=()
 
 suite unit bash scripts/run-unit-tests.sh "$BUILD"/unit/test_*
 suite "ike-crypto cross" "$BUILD/unit/ike_crypto_cross" --cases 336 --seed "$SEED" --python "$PYTHON"
@@ -293,6 +297,8 @@ suite "CREATE_CHILD_SA and INFORMATIONAL vs strongSwan" bash tests/ike/child_int
 suite "nicsecd vs strongSwan" bash tests/ike/nicsecd_interop.sh "$BUILD"
 
 echo
+echo "slowest suites:"
+printf '%s\n' "${times[@]}" | sort -rn | head -12 | sed 's/^/  /'
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
