@@ -93,7 +93,7 @@ cfg_conns_for(const struct conf *cf, const struct sockaddr_storage *local,
 
 	if (max > 64)
 		max = 64;
-	for (i = 0; i < cf->nconns && n < max; i++) {
+	for (i = 0; i < cf->nconns; i++) {
 		const struct conf_conn *c = &cf->conns[i];
 		int l = addr_score(c->local_addrs, c->nlocal_addrs, local);
 		int r = addr_score(c->remote_addrs, c->nremote_addrs, remote);
@@ -103,6 +103,12 @@ cfg_conns_for(const struct conf *cf, const struct sockaddr_storage *local,
 
 		if (l == 0 || r == 0)
 			continue;
+		if (n == max) {
+			/* full: a better one than the last still gets in */
+			if (max == 0 || score[n - 1] >= s)
+				continue;
+			n--;
+		}
 		/* insertion by score, stable: config order breaks ties */
 		for (j = n; j > 0 && score[j - 1] < s; j--) {
 			score[j] = score[j - 1];

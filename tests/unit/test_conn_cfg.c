@@ -206,10 +206,15 @@ test_conns_max(void **state)
 
 	(void)state;
 	cf = load("max.conf", "connections {\n a {\n" PSKAUTH " }\n"
-	    " b {\n" PSKAUTH " }\n c {\n" PSKAUTH " }\n}\n");
+	    " b {\n" PSKAUTH " }\n c {\n" PSKAUTH " }\n"
+	    " d {\n remote_addrs = 198.51.100.1\n" PSKAUTH " }\n}\n");
+	/* room for two: the best two, even when the best comes last */
 	assert_int_equal(cfg_conns_for(cf, &l, &r, out, 2), 2);
-	assert_string_equal(out[0]->name, "a");
-	assert_string_equal(out[1]->name, "b");
+	assert_string_equal(out[0]->name, "d");
+	assert_string_equal(out[1]->name, "a");
+	assert_int_equal(cfg_conns_for(cf, &l, &r, out, 1), 1);
+	assert_string_equal(out[0]->name, "d");
+	assert_int_equal(cfg_conns_for(cf, &l, &r, out, 0), 0);
 	assert_int_equal(cfg_addr_match(cf->conns[0].remote_addrs,
 	    cf->conns[0].nremote_addrs, &r), 1);
 	conf_free(cf);
