@@ -23,7 +23,8 @@
 #    traffic under the new pair; terminate: nothing left; SIGTERM: nothing
 #    left;
 #  - charon initiating, nicsecd responding: the same checks, a rekey by
-#    charon, and nothing left after SIGTERM.
+#    charon, and nothing left after SIGTERM even with charon silent (its
+#    DELETE unanswered).
 #
 # nicsecd leaves the card's Ethernet addresses at libnicsec's "not
 # configured" defaults (src 02:00:00:00:00:01, dst 02:00:00:00:00:02: it has
@@ -315,6 +316,16 @@ traffic "traffic to the responder's card" gr
 swanctl_in $R "$C" --rekey --child net >/dev/null 2>&1
 wait_card "rekey by charon: the card holds the new pair, the old gone" 8 card_matches_charon gr
 traffic "traffic after charon's rekey" gr
+# SIGTERM with a peer that no longer answers: nicsecd's DELETE goes
+# unanswered, it gives up after its wait (2 s) and must still clear the card
+# (drop_udp takes up to 99 %: this is all of it, both ways)
+_ike_loss_table $R && nsx $R nft add rule inet ike_loss in udp dport 4500 counter drop &&
+	nsx $R nft add rule inet ike_loss out udp sport 4500 counter drop ||
+	not_ok "nftables drop rules in charon's namespace"
 nicsecd_stop $G "$D"
-wait_card "the responder stopped (SIGTERM): nothing left on the card" 2 card_empty
+wait_card "the responder stopped (SIGTERM) with charon silent: nothing left on the card" 2 card_empty
+n=$(nsx $R nft list table inet ike_loss | sed -n 's/.*udp dport 4500 counter packets \([0-9]*\).*/\1/p')
+[ "${n:-0}" -gt 0 ] && ok "and charon was silent: $n packet(s) to it dropped (nicsecd's DELETE)" ||
+	not_ok "charon's namespace dropped nothing: the silent-peer case was not tried"
+drop_clear $R
 finish
