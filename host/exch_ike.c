@@ -74,6 +74,11 @@ peer_id_ok(const struct conf_conn *c, const struct cfg_id *peer)
 
 	if (c->remote.id.type == CONF_ID_ANY)
 		return 1;
+	/* FQDNs and emails without case and with `*` wildcards, as
+	 * conn_cfg.c compares them; DNs as names (ike_cert.c) */
+	if (c->remote.id.type != CONF_ID_DER_ASN1_DN)
+		return cfg_id_match(&c->remote.id, peer->type, peer->data,
+		    peer->len);
 	if (conf_id_wire(NULL, &c->remote.id, NULL, &want, NULL, 0) != 0)
 		return 0;
 	return ike_cert_id_equal(want.type, want.data, want.len, peer->type,
