@@ -17,14 +17,14 @@
 #    addresses and selectors, one protect rule on the outbound SA's slot;
 #  - the daemon runs without capabilities (CapEff 0) and still works;
 #  - ping from A to 10.2.0.1 through the card: the card's per-SA packet
-#    counters equal to charon's packets_in/packets_out;
-#  - nicsecctl rekey: the card holds the new pair (charon's new SPIs), the
-#    rule on the new outbound SA, the old SAs gone within seconds, and
-#    traffic under the new pair; terminate: nothing left; SIGTERM: nothing
-#    left;
+#    and byte counters equal to charon's (packets_in/out, bytes_in/out);
+#  - nicsecctl rekey while A pings every 50 ms (none lost): the card holds
+#    the new pair (charon's new SPIs), the rule on the new outbound SA, the
+#    old SAs gone within seconds, and traffic under the new pair;
+#    terminate: nothing left; initiate again; SIGTERM: nothing left;
 #  - charon initiating, nicsecd responding: the same checks, a rekey by
-#    charon, and nothing left after SIGTERM even with charon silent (its
-#    DELETE unanswered).
+#    charon under traffic, and nothing left after SIGTERM even with charon
+#    silent (nicsecd's DELETE dropped).
 #
 # nicsecd leaves the card's Ethernet addresses at libnicsec's "not
 # configured" defaults (src 02:00:00:00:00:01, dst 02:00:00:00:00:02: it has
@@ -235,6 +235,22 @@ print(n("in", a[2], "packets"), n("out", a[1], "packets"), a[3], a[4],
 		"$(sa_get "$js" "$1" net packets_in)" "$(sa_get "$js" "$1" net packets_out)" \
 		"$(sa_get "$js" "$1" net bytes_in)" "$(sa_get "$js" "$1" net bytes_out)"
 }
+# under_ping WHAT CMD...: CMD (a rekey) while host A pings through the card
+# every 50 ms; not one ping lost (the new CHILD_SA in before the old goes)
+under_ping() {
+	local what=$1 p
+	shift
+	nsx $A ping -c 40 -i 0.05 -W 2 -q 10.2.0.1 >"$D/ping_rekey.log" 2>&1 &
+	p=$!
+	sleep 0.5
+	"$@" >"$D/cmd.out" 2>&1 || not_ok "$what: '$*' failed: $(cat "$D/cmd.out")"
+	wait $p
+	if grep -q " 0% packet loss" "$D/ping_rekey.log"; then
+		ok "$what: $(grep -o '[0-9]* packets transmitted, [0-9]* received' "$D/ping_rekey.log"), none lost"
+	else
+		not_ok "$what: $(grep loss "$D/ping_rekey.log")"
+	fi
+}
 capeff() {  # the running nicsecd's effective capabilities
 	local pid
 	pid=$(cut -d: -f1 "$D/nicsecd.pid")
@@ -269,7 +285,7 @@ wait_card "nicsecd initiating: the card holds the CHILD_SA" 3 card_matches_charo
 traffic "traffic from host A through the card to charon" gw
 
 old=($(charon_spis gw))
-nicsecctl_in $G "$D" rekey --child net >/dev/null || not_ok "nicsecctl rekey --child net failed"
+under_ping "nicsecctl rekey --child net under traffic" nicsecctl_in $G "$D" rekey --child net
 # the old inbound SA lingers a few seconds after the switch (docs/dataplane.md)
 if wait_card "rekey by nicsecd: the card holds the new pair, the old gone" 8 card_matches_charon gw; then
 	new=($(charon_spis gw))
@@ -313,7 +329,7 @@ fi
 wait_card "nicsecd responding: the card holds the CHILD_SA" 3 card_matches_charon gr
 [ "$(capeff)" = 0000000000000000 ] && ok "the responder runs with CapEff 0" || not_ok "CapEff $(capeff)"
 traffic "traffic to the responder's card" gr
-swanctl_in $R "$C" --rekey --child net >/dev/null 2>&1
+under_ping "charon's rekey under traffic" swanctl_in $R "$C" --rekey --child net
 wait_card "rekey by charon: the card holds the new pair, the old gone" 8 card_matches_charon gr
 traffic "traffic after charon's rekey" gr
 # SIGTERM with a peer that no longer answers: nicsecd's DELETE goes
