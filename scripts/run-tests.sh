@@ -103,8 +103,9 @@
 #             holds exactly the CHILD_SA's two SAs (charon's SPIs crossed, UDP
 #             4500/4500, addresses, selectors) and one protect rule on the
 #             outbound SA; ping from a LAN host through the card, its per-SA
-#             counters equal to charon's; rekeys both ways (the new pair, the
-#             old gone), terminate and SIGTERM leave nothing; CapEff 0
+#             counters equal to charon's; rekeys both ways under traffic (the
+#             new pair, the old gone, no ping lost), terminate and SIGTERM (the
+#             peer answering or silent) leave nothing; CapEff 0
 #   IKE_SA_INIT vs strongSwan: nicsecd's IKE_SA_INIT and IKE_AUTH (tests/ike/init_probe.c)
 #             to charon in a network namespace: every IKE proposal family and
 #             DH group (keys derived, the proposal charon logs the same), the
