@@ -311,14 +311,16 @@ unit-build: $(BUILD)/unit/ike_exch_cross
 $(BUILD)/unit/test_ike_cert: $(HOST_AUTH_SRCS) $(HOST_AUTH_HDRS) host/conf.c host/conf_tree.c host/conf_tree.h
 $(BUILD)/unit/test_ike_cert: UNIT_LIBS = -Ihost $(HOST_AUTH_SRCS) host/conf.c host/conf_tree.c
 # IKE_SA_INIT and IKE_AUTH against strongSwan over UDP (tests/ike/init_interop.sh)
-$(BUILD)/ike/init_probe: tests/ike/init_probe.c $(HOST_AUTH_SRCS) $(HOST_AUTH_HDRS)
+# (both probes: tests/ike/probe_util.c)
+PROBE_UTIL = tests/ike/probe_util.c tests/ike/probe_util.h
+$(BUILD)/ike/init_probe: tests/ike/init_probe.c $(PROBE_UTIL) $(HOST_AUTH_SRCS) $(HOST_AUTH_HDRS)
 	@mkdir -p $(BUILD)/ike
-	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_AUTH_SRCS) -lcrypto
+	$(CC) $(CFLAGS) -Ihost -o $@ $< tests/ike/probe_util.c $(HOST_AUTH_SRCS) -lcrypto
 all: $(BUILD)/ike/init_probe
 # CREATE_CHILD_SA and INFORMATIONAL against strongSwan over UDP (tests/ike/child_interop.sh)
-$(BUILD)/ike/child_probe: tests/ike/child_probe.c $(HOST_CHILD_SRCS) $(HOST_CHILD_HDRS)
+$(BUILD)/ike/child_probe: tests/ike/child_probe.c $(PROBE_UTIL) $(HOST_CHILD_SRCS) $(HOST_CHILD_HDRS)
 	@mkdir -p $(BUILD)/ike
-	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_CHILD_SRCS) -lcrypto
+	$(CC) $(CFLAGS) -Ihost -o $@ $< tests/ike/probe_util.c $(HOST_CHILD_SRCS) -lcrypto
 all: $(BUILD)/ike/child_probe
 # the message parser under libFuzzer (clang; tests/fuzz/, run by run-tests.sh)
 $(BUILD)/fuzz/fuzz_ike_msg: tests/fuzz/fuzz_ike_msg.c $(HOST_IKE_SRCS) host/ike_ts.c host/ike_xform.c \

@@ -26,10 +26,6 @@
  * response; a line for each ("rekeyed: 3f..._i by 41..._i"), until the
  * peer has deleted every IKE SA (exit 0) or 40 s pass (exit 1).
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -39,79 +35,29 @@
 #include "ike_child.h"
 #include "ike_info.h"
 #include "ike_init.h"
+#include "probe_util.h"
 
 static uint8_t req[IKE_MSG_MAX], resp[IKE_MSG_MAX];
 static int sock;
 
-static void
-show(const char *what, const uint8_t *buf, size_t len)
-{
-	struct ike_msg m;
-	char err[256], line[512];
-
-	if (ike_msg_parse(buf, len, &m, err, sizeof(err)) != IKE_OK)
-		printf("%s a message that does not parse: %s\n", what, err);
-	else {
-		ike_msg_summary(&m, line, sizeof(line));
-		printf("%s %s\n", what, line);
-	}
-}
-
-static int
-ts_cidr(const char *s, struct ike_ts *t)
-{
-	char a[32];
-	unsigned plen;
-	uint32_t v, mask;
-
-	memset(t, 0, sizeof(*t));
-	if (sscanf(s, "%31[^/]/%u", a, &plen) != 2 || plen > 32 ||
-	    inet_pton(AF_INET, a, t->start) != 1)
-		return -1;
-	memcpy(&v, t->start, 4);
-	mask = plen ? htonl(~0u << (32 - plen)) : 0;
-	v = (v & mask) | ~mask;
-	memcpy(t->end, &v, 4);
-	t->type = IKE_TS_IPV4_RANGE;
-	t->eport = 0xffff;
-	return 0;
-}
-
-/*
- * Sends req[0..len) until a response to it comes (5 tries a second apart;
- * requests from the peer are not answered: the steps are short), into
- * resp; its length, or 0.
- */
+/* req[0..len) to the peer until its response is in resp: its length, or 0. */
 static size_t
 exchange(size_t len)
 {
-	struct pollfd p = { .fd = sock, .events = POLLIN };
-	struct ike_msg m, q;
-	char err[256];
-	ssize_t got;
+	return probe_exchange(sock, req, len, resp, sizeof(resp));
+}
 
-	if (ike_msg_parse(req, len, &q, err, sizeof(err)) != IKE_OK)
-		return 0;
-	for (int tries = 0; tries < 5; tries++) {
-		show("sending", req, len);
-		if (send(sock, req, len, 0) != (ssize_t)len)
-			return 0;
-		while (poll(&p, 1, 1000) == 1) {
-			if ((got = recv(sock, resp, sizeof(resp), 0)) <= 0)
-				return 0;
-			if (ike_msg_parse(resp, (size_t)got, &m, err,
-			    sizeof(err)) != IKE_OK)
-				continue;
-			show("received", resp, (size_t)got);
-			if ((m.hdr.flags & IKE_FLAG_RESPONSE) &&
-			    m.hdr.msgid == q.hdr.msgid &&
-			    m.hdr.spi_i == q.hdr.spi_i)
-				return (size_t)got;
-		}
-	}
-	printf("failed: no response to %s %u\n",
-	    ike_exchange_name(q.hdr.exchange), q.hdr.msgid);
-	return 0;
+/* ID PEER_ID PSK (arg[0..2]) into a: FQDNs and the key. */
+static void
+psk_auth(struct ike_auth_cfg *a, char **arg)
+{
+	a->id_type = a->peer_id_type = IKE_ID_FQDN;
+	a->id = (const uint8_t *)arg[0];
+	a->id_len = strlen(arg[0]);
+	a->peer_id = (const uint8_t *)arg[1];
+	a->peer_id_len = strlen(arg[1]);
+	a->psk = (const uint8_t *)arg[2];
+	a->psk_len = strlen(arg[2]);
 }
 
 static int
@@ -119,33 +65,12 @@ init_auth(struct ike_sa *sa, const struct ike_proposal *ike, size_t nike,
     struct ike_child_req *c, char **argv, struct ike_child *ch)
 {
 	struct ike_auth_cfg a = { 0 };
-	struct ike_msg m;
-	enum ike_init_result r;
 	char err[1024];
 	size_t len, got;
-	int round;
 
-	if (ike_init_begin(sa, ike, nike, 0, err, sizeof(err)) != 0)
-		return printf("failed: %s\n", err), -1;
-	for (round = 0; round < 4; round++) {
-		if (ike_init_request(sa, ike, nike, req, sizeof(req), &len, err,
-		    sizeof(err)) != 0 || (got = exchange(len)) == 0)
-			return -1;
-		if (ike_msg_parse(resp, got, &m, err, sizeof(err)) != IKE_OK)
-			return printf("failed: %s\n", err), -1;
-		r = ike_init_response_in(sa, &m, ike, nike, err, sizeof(err));
-		if (r == IKE_INIT_OK)
-			break;
-		if (r != IKE_INIT_RETRY)
-			return printf("failed: %s\n", err), -1;
-	}
-	a.id_type = a.peer_id_type = IKE_ID_FQDN;
-	a.id = (const uint8_t *)argv[7];
-	a.id_len = strlen(argv[7]);
-	a.peer_id = (const uint8_t *)argv[8];
-	a.peer_id_len = strlen(argv[8]);
-	a.psk = (const uint8_t *)argv[9];
-	a.psk_len = strlen(argv[9]);
+	if (probe_ike_init(sock, sa, ike, nike) != 0)
+		return -1;
+	psk_auth(&a, argv + 7);
 	if (ike_auth_request(sa, &a, c, req, sizeof(req), &len, err,
 	    sizeof(err)) != 0 || (got = exchange(len)) == 0)
 		return -1;
@@ -236,37 +161,6 @@ struct rsa {
 };
 
 static struct rsa rs[4];
-
-static ssize_t
-recv_ike(int s, int natt, uint8_t *buf, size_t cap,
-    struct sockaddr_storage *from)
-{
-	socklen_t fl = sizeof(*from);
-	ssize_t got = recvfrom(s, buf, cap, 0, (struct sockaddr *)from, &fl);
-
-	if (got < 0 || !natt)
-		return got;
-	if (got < IKE_NON_ESP_MARKER + IKE_HDR_LEN ||
-	    memcmp(buf, "\0\0\0\0", IKE_NON_ESP_MARKER) != 0)
-		return 0;
-	memmove(buf, buf + IKE_NON_ESP_MARKER, (size_t)got -
-	    IKE_NON_ESP_MARKER);
-	return got - IKE_NON_ESP_MARKER;
-}
-
-static void
-send_ike(int s, int natt, const uint8_t *msg, size_t len,
-    const struct sockaddr_storage *to)
-{
-	static uint8_t buf[IKE_NON_ESP_MARKER + IKE_MSG_MAX];
-	size_t off = natt ? IKE_NON_ESP_MARKER : 0;
-
-	show("sending", msg, len);
-	memset(buf, 0, IKE_NON_ESP_MARKER);
-	memcpy(buf + off, msg, len);
-	(void)sendto(s, buf, len + off, 0, (const struct sockaddr *)to,
-	    sizeof(struct sockaddr_in));
-}
 
 static struct rsa *
 find_sa(const struct ike_msg *m)
@@ -387,13 +281,13 @@ static int
 respond(char **argv)
 {
 	static uint8_t msg[IKE_MSG_MAX], out[IKE_MSG_MAX];
-	struct ike_proposal ike[IKE_PROPOSALS_MAX], esp[IKE_PROPOSALS_MAX];
-	struct sockaddr_storage local, from;
+	struct probe_args pa;
+	struct sockaddr_storage from;
 	struct ike_auth_rcfg ar;
 	struct ike_child_rcfg rc;
 	struct pollfd p[2];
 	struct ike_msg m;
-	size_t nike, olen;
+	size_t olen;
 	uint32_t next_spi;
 	int s[2], k, waited, seen = 0;
 	char err[1024];
@@ -401,49 +295,21 @@ respond(char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* the script reads it live */
 	memset(&ar, 0, sizeof(ar));
 	memset(&rc, 0, sizeof(rc));
-	memset(&local, 0, sizeof(local));
-	((struct sockaddr_in *)&local)->sin_family = AF_INET;
-	if (inet_pton(AF_INET, argv[0],
-	    &((struct sockaddr_in *)&local)->sin_addr) != 1 ||
-	    ike_xform_parse(IKE_PROTO_IKE, argv[2], ike, IKE_PROPOSALS_MAX,
-	    &nike, err, sizeof(err)) != 0 ||
-	    ike_xform_parse(IKE_PROTO_ESP, argv[3], esp, IKE_PROPOSALS_MAX,
-	    &ar.nesp, err, sizeof(err)) != 0 ||
-	    ts_cidr(argv[4], &ar.local_ts[0]) ||
-	    ts_cidr(argv[5], &ar.remote_ts[0])) {
-		fprintf(stderr, "child_probe: bad arguments %s\n", err);
+	if (probe_args("child_probe", argv, 6, &pa) != 0)
 		return 2;
-	}
-	ar.esp = rc.esp = esp;
-	rc.nesp = ar.nesp;
+	ar.esp = rc.esp = pa.esp;
+	ar.nesp = rc.nesp = pa.nesp;
 	ar.nlocal_ts = ar.nremote_ts = rc.nlocal_ts = rc.nremote_ts = 1;
-	rc.local_ts[0] = ar.local_ts[0];
-	rc.remote_ts[0] = ar.remote_ts[0];
-	rc.ike = ike;
-	rc.nike = nike;
-	ar.auth.id_type = ar.auth.peer_id_type = IKE_ID_FQDN;
-	ar.auth.id = (const uint8_t *)argv[6];
-	ar.auth.id_len = strlen(argv[6]);
-	ar.auth.peer_id = (const uint8_t *)argv[7];
-	ar.auth.peer_id_len = strlen(argv[7]);
-	ar.auth.psk = (const uint8_t *)argv[8];
-	ar.auth.psk_len = strlen(argv[8]);
+	ar.local_ts[0] = rc.local_ts[0] = pa.local_ts;
+	ar.remote_ts[0] = rc.remote_ts[0] = pa.remote_ts;
+	rc.ike = pa.ike;
+	rc.nike = pa.nike;
+	psk_auth(&ar.auth, argv + 6);
 	if (ike_random(&next_spi, sizeof(next_spi), err, sizeof(err)) != 0)
 		return 1;
 	next_spi = (next_spi & 0xffff0000) | 0x2000;
-	for (k = 0; k < 2; k++) {
-		((struct sockaddr_in *)&local)->sin_port = htons(k ? 4500 : 500);
-		if ((s[k] = socket(AF_INET, SOCK_DGRAM, 0)) < 0 ||
-		    bind(s[k], (struct sockaddr *)&local,
-		    sizeof(struct sockaddr_in)) != 0) {
-			fprintf(stderr, "child_probe: socket: %s\n",
-			    strerror(errno));
-			return 1;
-		}
-		p[k].fd = s[k];
-		p[k].events = POLLIN;
-	}
-	((struct sockaddr_in *)&local)->sin_port = htons(500);
+	if (probe_listen("child_probe", &pa.local, s, p) != 0)
+		return 1;
 	for (waited = 0; waited < 400; ) {
 		struct rsa *r;
 		ssize_t got;
@@ -455,29 +321,24 @@ respond(char **argv)
 			printf("every IKE SA deleted\n");
 			return 0;
 		}
-		if (poll(p, 2, 100) <= 0) {
-			waited++;
+		if ((got = probe_request(p, msg, sizeof(msg), &m, &from,
+		    &k)) <= 0) {
+			waited += got < 0;
 			continue;
 		}
-		k = (p[0].revents & POLLIN) ? 0 : 1;
-		if ((got = recv_ike(s[k], k, msg, sizeof(msg), &from)) <= 0 ||
-		    ike_msg_parse(msg, (size_t)got, &m, err, sizeof(err)) !=
-		    IKE_OK || (m.hdr.flags & IKE_FLAG_RESPONSE))
-			continue;
-		show("received", msg, (size_t)got);
 		if (m.hdr.exchange == IKE_SA_INIT) {
 			enum ike_init_result ir;
 
 			if ((r = new_sa()) == NULL)
 				continue;
-			r->sa.local = local;
+			r->sa.local = pa.local;
 			r->sa.remote = from;
-			ir = ike_init_request_in(&r->sa, &m, ike, nike, NULL, out,
-			    sizeof(out), &olen, err, sizeof(err));
+			ir = ike_init_request_in(&r->sa, &m, pa.ike, pa.nike,
+			    NULL, out, sizeof(out), &olen, err, sizeof(err));
 			if (ir != IKE_INIT_OK)
 				r->used = 0;
 			if (ir == IKE_INIT_OK || ir == IKE_INIT_ANSWER)
-				send_ike(s[k], k, out, olen, &from);
+				(void)probe_send_ike(s[k], k, out, olen, &from);
 			else
 				printf("dropped: %s\n", err);
 			continue;
@@ -491,7 +352,8 @@ respond(char **argv)
 		/* a retransmission: the same answer */
 		if (r->last_len > 0 && m.hdr.msgid == r->last_id &&
 		    m.hdr.msgid + 1 == r->sa.msgid_in) {
-			send_ike(s[k], k, r->last, r->last_len, &from);
+			(void)probe_send_ike(s[k], k, r->last, r->last_len,
+			    &from);
 			continue;
 		}
 		olen = 0;
@@ -514,7 +376,7 @@ respond(char **argv)
 			olen = respond_info(r, msg, (size_t)got, out, sizeof(out));
 		if (olen == 0 || olen > sizeof(r->last))
 			continue;
-		send_ike(s[k], k, out, olen, &from);
+		(void)probe_send_ike(s[k], k, out, olen, &from);
 		memcpy(r->last, out, olen);
 		r->last_len = olen;
 		r->last_id = m.hdr.msgid;
@@ -528,7 +390,7 @@ int
 main(int argc, char **argv)
 {
 	static struct ike_sa sa, nsa;
-	struct ike_proposal ike[IKE_PROPOSALS_MAX], esp[IKE_PROPOSALS_MAX];
+	struct probe_args pa;
 	struct ike_child_req c = { 0 };
 	struct ike_child kids[3];
 	struct ike_child_xchg x = { 0 };
@@ -536,7 +398,7 @@ main(int argc, char **argv)
 	struct ike_info_req del = { 0 }, del_ike = { .delete_ike = 1 };
 	enum ike_child_result r;
 	uint32_t spi;
-	size_t nike, len, l;
+	size_t len, l;
 	char err[1024], suite[256];
 	int rc = 1;
 
@@ -547,39 +409,23 @@ main(int argc, char **argv)
 		    "ESP_PROPOSALS LOCAL_TS REMOTE_TS ID PEER_ID PSK\n");
 		return 2;
 	}
-	memset(&sa, 0, sizeof(sa));
-	((struct sockaddr_in *)&sa.local)->sin_family = AF_INET;
-	((struct sockaddr_in *)&sa.local)->sin_port = htons(500);
-	((struct sockaddr_in *)&sa.remote)->sin_family = AF_INET;
-	((struct sockaddr_in *)&sa.remote)->sin_port = htons(500);
-	if (inet_pton(AF_INET, argv[1],
-	    &((struct sockaddr_in *)&sa.local)->sin_addr) != 1 ||
-	    inet_pton(AF_INET, argv[2],
-	    &((struct sockaddr_in *)&sa.remote)->sin_addr) != 1 ||
-	    ike_xform_parse(IKE_PROTO_IKE, argv[3], ike, IKE_PROPOSALS_MAX,
-	    &nike, err, sizeof(err)) != 0 ||
-	    ike_xform_parse(IKE_PROTO_ESP, argv[4], esp, IKE_PROPOSALS_MAX,
-	    &c.nesp, err, sizeof(err)) != 0 || ts_cidr(argv[5], &c.tsi[0]) ||
-	    ts_cidr(argv[6], &c.tsr[0])) {
-		fprintf(stderr, "child_probe: bad arguments %s\n", err);
+	if (probe_args("child_probe", argv + 1, 6, &pa) != 0)
 		return 2;
-	}
-	c.esp = esp;
+	sa.local = pa.local;
+	sa.remote = pa.remote;
+	c.esp = pa.esp;
+	c.nesp = pa.nesp;
+	c.tsi[0] = pa.local_ts;
+	c.tsr[0] = pa.remote_ts;
 	c.ntsi = c.ntsr = 1;
-	if ((sock = socket(AF_INET, SOCK_DGRAM, 0)) < 0 ||
-	    bind(sock, (struct sockaddr *)&sa.local,
-	    sizeof(struct sockaddr_in)) != 0 ||
-	    connect(sock, (struct sockaddr *)&sa.remote,
-	    sizeof(struct sockaddr_in)) != 0) {
-		fprintf(stderr, "child_probe: socket: %s\n", strerror(errno));
+	if ((sock = probe_connect("child_probe", &sa)) < 0)
 		return 1;
-	}
 	if (ike_random(&spi, sizeof(spi), err, sizeof(err)) != 0)
 		return 1;
 	spi = (spi & 0xffff0000) | 0x1000;	/* ours: spi+0 .. spi+3 */
 
 	c.spi_in = spi;
-	if (init_auth(&sa, ike, nike, &c, argv, &kids[0]) != 0)
+	if (init_auth(&sa, pa.ike, pa.nike, &c, argv, &kids[0]) != 0)
 		return 1;
 	ike_xform_format(&sa.chosen, suite, sizeof(suite));
 	printf("established: %s, SPIs %016llx_i %016llx_r\n", suite,
@@ -611,15 +457,15 @@ main(int argc, char **argv)
 
 	/* the IKE SA rekeyed; the CHILD_SAs go with it */
 	for (int round = 0; round < 3; round++) {
-		if (ike_child_ike_rekey_request(&sa, &x, ike, nike, req,
+		if (ike_child_ike_rekey_request(&sa, &x, pa.ike, pa.nike, req,
 		    sizeof(req), &len, err, sizeof(err)) != 0) {
 			printf("failed: %s\n", err);
 			goto fail;
 		}
 		if ((l = exchange(len)) == 0)
 			goto fail;
-		r = ike_child_ike_rekey_response_in(&sa, &x, resp, l, ike, nike,
-		    &nsa, err, sizeof(err));
+		r = ike_child_ike_rekey_response_in(&sa, &x, resp, l, pa.ike,
+		    pa.nike, &nsa, err, sizeof(err));
 		if (r == IKE_CHILD_RETRY) {
 			printf("retry: %s\n", err);
 			continue;
