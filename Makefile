@@ -289,14 +289,16 @@ $(BUILD)/unit/test_ike_init: UNIT_LIBS = -Ihost $(HOST_INIT_SRCS)
 HOST_AUTH_SRCS = host/ike_auth.c host/ike_cert.c host/ike_ts.c $(HOST_INIT_SRCS)
 HOST_AUTH_HDRS = $(HOST_IKE_HDRS) host/ike_init.h host/ike_auth.h host/ike_cert.h host/ike_ts.h host/ike_sa.h \
                  host/ike_crypto.h host/conf.h
-$(BUILD)/unit/test_ike_auth: $(HOST_AUTH_SRCS) $(HOST_AUTH_HDRS)
-$(BUILD)/unit/test_ike_auth: UNIT_LIBS = -Ihost $(HOST_AUTH_SRCS)
+# (the two ends: tests/unit/ike_pair.c, here and in the suites below)
+IKE_PAIR = tests/unit/ike_pair.c tests/unit/ike_pair.h
+$(BUILD)/unit/test_ike_auth: $(HOST_AUTH_SRCS) $(HOST_AUTH_HDRS) $(IKE_PAIR)
+$(BUILD)/unit/test_ike_auth: UNIT_LIBS = -Ihost $(HOST_AUTH_SRCS) tests/unit/ike_pair.c
 # CREATE_CHILD_SA and INFORMATIONAL, both ends in one process after IKE_SA_INIT
 # and IKE_AUTH (host/ike_child.c, host/ike_info.c, host/ike_sk_msg.c)
 HOST_CHILD_SRCS = host/ike_child.c host/ike_info.c host/ike_sk_msg.c $(HOST_AUTH_SRCS)
 HOST_CHILD_HDRS = $(HOST_AUTH_HDRS) host/ike_child.h host/ike_info.h host/ike_sk_msg.h
 HOST_CHILD_TESTS = $(BUILD)/unit/test_ike_child $(BUILD)/unit/test_ike_info
-$(HOST_CHILD_TESTS): $(HOST_CHILD_SRCS) $(HOST_CHILD_HDRS) tests/unit/ike_pair.c tests/unit/ike_pair.h
+$(HOST_CHILD_TESTS): $(HOST_CHILD_SRCS) $(HOST_CHILD_HDRS) $(IKE_PAIR)
 $(HOST_CHILD_TESTS): UNIT_LIBS = -Ihost $(HOST_CHILD_SRCS) tests/unit/ike_pair.c
 # their messages taken apart by scapy and python3-cryptography, the KEYMAT with
 # PFS and the rekeyed IKE SA's keys computed again from them
@@ -308,8 +310,8 @@ unit-build: $(BUILD)/unit/ike_exch_cross
 # X.509 credentials and IKE_AUTH with certificates (host/ike_cert.c), the
 # keys made by the openssl command at test time; the config loader for
 # ike_cert_creds_load()
-$(BUILD)/unit/test_ike_cert: $(HOST_AUTH_SRCS) $(HOST_AUTH_HDRS) host/conf.c host/conf_tree.c host/conf_tree.h
-$(BUILD)/unit/test_ike_cert: UNIT_LIBS = -Ihost $(HOST_AUTH_SRCS) host/conf.c host/conf_tree.c
+$(BUILD)/unit/test_ike_cert: $(HOST_AUTH_SRCS) $(HOST_AUTH_HDRS) host/conf.c host/conf_tree.c host/conf_tree.h $(IKE_PAIR)
+$(BUILD)/unit/test_ike_cert: UNIT_LIBS = -Ihost $(HOST_AUTH_SRCS) host/conf.c host/conf_tree.c tests/unit/ike_pair.c
 # IKE_SA_INIT and IKE_AUTH against strongSwan over UDP (tests/ike/init_interop.sh)
 # (both probes: tests/ike/probe_util.c)
 PROBE_UTIL = tests/ike/probe_util.c tests/ike/probe_util.h
@@ -332,7 +334,7 @@ all: $(BUILD)/fuzz/fuzz_ike_msg
 # --- nicsecd (host/, docs/nicsecd.md) -----------------------------------------
 # $(sort) drops the sources two lists share
 NICSECD_SRCS = $(sort host/nicsecd.c host/daemon.c host/exch.c host/exch_ike.c \
-                      host/exch_child.c host/ikesa.c host/ike_sock.c host/conn_cfg.c \
+                      host/exch_child.c host/exch_life.c host/ikesa.c host/ike_sock.c host/conn_cfg.c \
                       host/child_dp.c host/ctl_server.c host/sa_list.c host/log.c \
                       $(DATAPLANE_SRCS) host/privs.c \
                       host/ike_child.c host/ike_info.c host/ike_sk_msg.c \

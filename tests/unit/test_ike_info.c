@@ -487,13 +487,13 @@ test_sk_frame_serves_ike_auth(void **state)
 	char line[256];
 
 	(void)state;
-	assert_int_equal(ike_sk_msg_open(&t->p.r, t->p.auth_req,
-	    t->p.auth_req_len, IKE_AUTH, 0, 1, &m, t->plain, sizeof(t->plain),
+	assert_int_equal(ike_sk_msg_open(&t->p.r, t->p.m1,
+	    t->p.l1, IKE_AUTH, 0, 1, &m, t->plain, sizeof(t->plain),
 	    &plen, t->err_r, sizeof(t->err_r)), 0);
 	ike_msg_summary(&m, line, sizeof(line));
 	assert_string_equal(line, "IKE_AUTH request 1 [ IDi AUTH SA TSi TSr ]");
-	assert_int_equal(ike_sk_msg_open(&t->p.i, t->p.auth_resp,
-	    t->p.auth_resp_len, IKE_AUTH, 1, 1, &m, t->plain, sizeof(t->plain),
+	assert_int_equal(ike_sk_msg_open(&t->p.i, t->p.m2,
+	    t->p.l2, IKE_AUTH, 1, 1, &m, t->plain, sizeof(t->plain),
 	    &plen, t->err_i, sizeof(t->err_i)), 0);
 	ike_msg_summary(&m, line, sizeof(line));
 	assert_string_equal(line, "IKE_AUTH response 1 [ IDr AUTH SA TSi TSr ]");
@@ -503,15 +503,15 @@ test_sk_frame_serves_ike_auth(void **state)
 	ike_put_notify(&in, 0, N_AUTHENTICATION_FAILED, NULL, 0, NULL, 0);
 	assert_int_equal(ike_sk_msg_seal(&t->p.r, IKE_AUTH, 1, 1, &in, msg,
 	    sizeof(msg), &l, t->err_r, sizeof(t->err_r)), 0);
-	assert_memory_equal(msg, t->p.auth_resp, 24);
+	assert_memory_equal(msg, t->p.m2, 24);
 	/* and the wrong Message ID, or the wrong role, is refused */
-	assert_int_equal(ike_sk_msg_open(&t->p.r, t->p.auth_req,
-	    t->p.auth_req_len, IKE_AUTH, 0, 2, &m, t->plain, sizeof(t->plain),
+	assert_int_equal(ike_sk_msg_open(&t->p.r, t->p.m1,
+	    t->p.l1, IKE_AUTH, 0, 2, &m, t->plain, sizeof(t->plain),
 	    &plen, t->err_r, sizeof(t->err_r)), -1);
 	assert_string_equal(t->err_r, "IKE_AUTH request with message ID 1, "
 	    "expected 2");
-	assert_int_equal(ike_sk_msg_open(&t->p.r, t->p.auth_req,
-	    t->p.auth_req_len, IKE_AUTH, 1, 1, &m, t->plain, sizeof(t->plain),
+	assert_int_equal(ike_sk_msg_open(&t->p.r, t->p.m1,
+	    t->p.l1, IKE_AUTH, 1, 1, &m, t->plain, sizeof(t->plain),
 	    &plen, t->err_r, sizeof(t->err_r)), -1);
 	assert_string_equal(t->err_r, "IKE_AUTH request where IKE_AUTH response "
 	    "is expected");
