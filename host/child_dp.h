@@ -21,6 +21,13 @@ void child_dp_spi_free(struct daemon *d, uint32_t spi);
 int child_dp_install(struct daemon *d, struct ikesa *s, struct ike_child *c,
     int initiator, const struct conf_child *cc, uint32_t replaces,
     char *err, size_t errlen);
+/* A rekey's responder: the inbound half now (before the response goes
+ * out), the outbound one staged; child_dp_switch() puts it in and moves
+ * the old CHILD_SA's rules to it (c->staged cleared). */
+int child_dp_install_inbound(struct daemon *d, struct ikesa *s,
+    struct ike_child *c, int initiator, const struct conf_child *cc,
+    uint32_t replaces, char *err, size_t errlen);
+int child_dp_switch(struct daemon *d, struct ikesa *s, struct child_rec *c);
 void child_dp_remove(struct daemon *d, struct ikesa *s, struct child_rec *c);
 
 #endif /* NICSEC_CHILD_DP_H */

@@ -156,7 +156,8 @@ dmn_request(struct daemon *d, struct ikesa *s, enum ikesa_req kind,
 		log_err(s->who, "out of memory keeping a request");
 		return -1;
 	}
-	s->next_send = dmn_now() + rto(&d->conf->daemon, 0);
+	s->req_first = dmn_now();
+	s->next_send = s->req_first + rto(&d->conf->daemon, 0);
 	dmn_send(d, s, buf, len, 1);
 	return 0;
 }
@@ -261,6 +262,11 @@ dmn_timers(struct daemon *d)
 			s->keepalive_next = now + (double)d->conf->daemon.keep_alive;
 		}
 	}
+	/* lifetimes, rekeys, DPD, re-initiation (exch_life.c) */
+	double life = exch_life_timers(d, now);
+
+	if (life < next)
+		next = life;
 	for (s = d->t.head; s != NULL; s = s->next) {
 		if (s->expire != 0 && s->expire < next)
 			next = s->expire;

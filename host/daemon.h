@@ -28,6 +28,16 @@ struct dmn_pending {
 	char	 conn[IKESA_NAME_MAX], child[IKESA_NAME_MAX];
 };
 
+/* A child to be kept up whose initiation failed: tried again at `at`
+ * (0: being tried now), the wait doubling from 1 s to 60 s
+ * (exch_life.c). */
+struct dmn_retry {
+	char	 conn[IKESA_NAME_MAX], child[IKESA_NAME_MAX];
+	unsigned n;		/* failures in a row */
+	double	 at;
+};
+#define DMN_RETRY_MAX	64
+
 struct daemon {
 	struct conf		*conf;
 	struct ike_socks	 socks;
@@ -37,6 +47,8 @@ struct daemon {
 	uint64_t		 dropped;	/* packets dropped, any cause */
 	struct dmn_pending	*pending;	/* initiations waiting */
 	size_t			 npending, cap_pending;
+	struct dmn_retry	 retry[DMN_RETRY_MAX];
+	size_t			 nretry;
 	/* Certificates and keys, one set a connection (conf->conns' order;
 	 * NULL for a PSK one), and the CERTREQ a responder sends: every
 	 * trusted CA's hash, since it can't know yet which connection an

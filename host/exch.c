@@ -190,6 +190,8 @@ exch_ike_up(struct daemon *d, struct ikesa *s)
 	s->expire = 0;
 	s->established = dmn_now();
 	s->last_in = s->established;
+	exch_life_ike(d, s);
+	exch_retry_clear(d, s->conn);
 	log_info(s->who, "IKE_SA %s established between %s[%s]...%s[%s]",
 	    s->who, ike_ip_str(&s->sa.local, a, sizeof(a)),
 	    ike_cert_id_str(s->local_id.type, s->local_id.data, s->local_id.len, l,
@@ -198,29 +200,31 @@ exch_ike_up(struct daemon *d, struct ikesa *s)
 	    s->remote_id.len, r, sizeof(r)));
 }
 
-void
+struct child_rec *
 exch_child_up(struct daemon *d, struct ikesa *s, const char *name,
-    struct ike_child *c)
+    struct ike_child *c, int initiator, uint32_t replaces, int staged)
 {
 	const struct conf_child *cc = exch_conf_child(d, s, name);
 	struct child_rec *r;
 	char err[512], prop[256], tsi[512], tsr[512];
-	int initiator = s->sa.initiator;
+	int rc;
 
 	if ((r = ikesa_child_add(&d->t, s)) == NULL) {
 		log_err(s->who, "CHILD_SA %s: too many on one IKE SA", name);
 		ike_child_keys_wipe(&c->keys);
 		child_dp_spi_free(d, c->spi_in);
-		return;
+		return NULL;
 	}
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	r->spi_in = c->spi_in;
 	r->spi_out = c->spi_out;
 	r->chosen = c->chosen;
-	memcpy(r->tsi, c->tsi, sizeof(r->tsi));
-	memcpy(r->tsr, c->tsr, sizeof(r->tsr));
-	r->ntsi = c->ntsi;
-	r->ntsr = c->ntsr;
+	/* kept as ours (tsi) and the peer's (tsr): the exchange's TSi is
+	 * its initiator's, who may not be the IKE SA's */
+	memcpy(r->tsi, initiator ? c->tsi : c->tsr, sizeof(r->tsi));
+	memcpy(r->tsr, initiator ? c->tsr : c->tsi, sizeof(r->tsr));
+	r->ntsi = initiator ? c->ntsi : c->ntsr;
+	r->ntsr = initiator ? c->ntsr : c->ntsi;
 	r->encap = ike_addr_port(&s->sa.local) != d->socks.port;
 	r->installed = dmn_now();
 	r->state = CHILD_INSTALLED;
@@ -230,18 +234,29 @@ exch_child_up(struct daemon *d, struct ikesa *s, const char *name,
 	    c->ntsr, tsi, sizeof(tsi));
 	ike_ts_format_list(initiator ? c->tsr : c->tsi, initiator ? c->ntsr :
 	    c->ntsi, tsr, sizeof(tsr));
-	if (child_dp_install(d, s, c, initiator, cc, 0, err,
-	    sizeof(err)) != 0) {
+	/* a rekey's responder stages its outbound SA */
+	if (staged)
+		rc = child_dp_install_inbound(d, s, c, initiator, cc, replaces,
+		    err, sizeof(err));
+	else
+		rc = child_dp_install(d, s, c, initiator, cc, replaces, err,
+		    sizeof(err));
+	if (rc != 0) {
 		/* the peer has it, we can't carry it: close it both ways */
 		log_err(s->who, "CHILD_SA %s{%u}: the data plane refused it, "
 		    "deleting it: %s", name, r->uniq, err);
 		r->state = CHILD_DELETING;
 		ikesa_task_add(s, TASK_DEL_CHILD, NULL, r->spi_in);
-		return;
+		return NULL;
 	}
+	r->staged = staged;
+	r->replaces = replaces;
+	exch_life_child(d, s, r);
 	log_info(s->who, "CHILD_SA %s{%u} established with SPIs %08x_i "
-	    "%08x_o, %s, TS %s === %s", name, r->uniq, r->spi_in, r->spi_out,
-	    prop, tsi, tsr);
+	    "%08x_o, %s, TS %s === %s%s", name, r->uniq, r->spi_in, r->spi_out,
+	    prop, tsi, tsr, staged ? " (inbound in; outbound when the peer "
+	    "deletes the old CHILD_SA)" : "");
+	return r;
 }
 
 void
@@ -256,13 +271,18 @@ exch_destroy(struct daemon *d, struct ikesa *s, const char *why)
 		d->t.half_open--;
 	if (why != NULL)
 		log_err(s->who, "IKE_SA %s closed: %s", s->who, why);
-	ikesa_free(&d->t, s);
-}
+	/* our initiation failed: again, with back-off, if it is to be up */
+	if (why != NULL && !s->no_retry && s->sa.initiator &&
+	    s->sa.state < IKE_S_ESTABLISHED && s->child_name[0] != '\0') {
+		char conn[IKESA_NAME_MAX], child[IKESA_NAME_MAX];
 
-void
-exch_peer_dead(struct daemon *d, struct ikesa *s)
-{
-	exch_destroy(d, s, "the peer did not answer");
+		snprintf(conn, sizeof(conn), "%s", s->conn);
+		snprintf(child, sizeof(child), "%s", s->child_name);
+		ikesa_free(&d->t, s);
+		exch_retry(d, conn, child, why);
+		return;
+	}
+	ikesa_free(&d->t, s);
 }
 
 void

@@ -7,6 +7,7 @@
  *   exch.c        dispatch, logging, the end of an IKE SA
  *   exch_ike.c    IKE_SA_INIT and IKE_AUTH, both roles
  *   exch_child.c  CREATE_CHILD_SA and INFORMATIONAL
+ *   exch_life.c   by the clock: lifetimes, rekeys, DPD, re-initiation
  */
 #ifndef NICSEC_EXCH_H
 #define NICSEC_EXCH_H
@@ -72,9 +73,13 @@ int exch_child_req(struct daemon *d, struct ikesa *s,
     const struct conf_child *ch, char *err, size_t errlen);
 /* IKE_AUTH done: the IKE SA is up; logs who with whom. */
 void exch_ike_up(struct daemon *d, struct ikesa *s);
-/* A negotiated CHILD SA: recorded, put into the data plane, logged. */
-void exch_child_up(struct daemon *d, struct ikesa *s, const char *name,
-    struct ike_child *c);
+/* A negotiated CHILD SA: recorded, put into the data plane, logged;
+ * initiator: we initiated the exchange that made it.  replaces: a rekey's
+ * old inbound SPI; staged: a rekey's responder, the outbound SA staged
+ * (child_dp_install_inbound).  The record, or NULL. */
+struct child_rec *exch_child_up(struct daemon *d, struct ikesa *s,
+    const char *name, struct ike_child *c, int initiator, uint32_t replaces,
+    int staged);
 const struct conf_conn *exch_conn(const struct daemon *d,
     const struct ikesa *s);
 const struct conf_child *exch_conf_child(const struct daemon *d,
@@ -98,5 +103,47 @@ int exch_rekey_child(struct daemon *d, struct ikesa *s, struct child_rec *c,
     FILE *out);
 /* Starts a queued exchange if none is out (window of one). */
 void exch_next(struct daemon *d, struct ikesa *s);
+/* Logs that a CHILD SA went, and removes it (data plane and record). */
+void exch_child_gone(struct daemon *d, struct ikesa *s, struct child_rec *r,
+    const char *why);
+
+/* exch_life.c */
+/* A rekey's old inbound SA stays this long after the switch, for packets
+ * under way (strongSwan's delete_rekeyed_delay is 5 s). */
+#define REKEY_GRACE	5.0
+/* A rekey's responder switches its outbound SA when the initiator deletes
+ * the old CHILD SA, when ESP comes in on the new one, or after this. */
+#define SWITCH_WAIT	10.0
+/* A rekey the peer refused is tried again after this. */
+#define REKEY_RETRY	10.0
+/* Initiating again: 1, 2, 4 ... s, at most this. */
+#define RETRY_MAX	60.0
+/* Sets a new CHILD SA's rekey and expiry times from its child. */
+void exch_life_child(struct daemon *d, struct ikesa *s, struct child_rec *r);
+/* Sets an established IKE SA's rekey time and its limit (over_time). */
+void exch_life_ike(struct daemon *d, struct ikesa *s);
+/* Runs what is due; returns when the next thing is (monotonic). */
+double exch_life_timers(struct daemon *d, double now);
+/* The old CHILD SA of a rekey is done with: its staged successor's
+ * outbound SA goes in, and the old inbound SA goes after REKEY_GRACE. */
+void exch_rekey_switch(struct daemon *d, struct ikesa *s,
+    struct child_rec *old, const char *why);
+/* Our rekey of old was refused: again in REKEY_RETRY, if there is time. */
+void exch_rekey_failed(struct daemon *d, struct ikesa *s,
+    struct child_rec *old);
+/* The IKE SA nsa (made by a rekey of s) as a new record, which takes s's
+ * CHILD SAs and queued work; nsa is moved (zeroed).  NULL if no memory. */
+struct ikesa *exch_ike_successor(struct daemon *d, struct ikesa *s,
+    struct ike_sa *nsa);
+int exch_send_ike_rekey(struct daemon *d, struct ikesa *s);
+void exch_ike_rekey_response(struct daemon *d, struct ikesa *s,
+    const uint8_t *buf, size_t len);
+/* The peer deleted child of conn: close_action. */
+void exch_close_action(struct daemon *d, const char *conn, const char *child);
+/* A child to be kept up (start_action, close_action or dpd_action
+ * start) failed to come up: tried again with back-off. */
+void exch_retry(struct daemon *d, const char *conn, const char *child,
+    const char *why);
+void exch_retry_clear(struct daemon *d, const char *conn);
 
 #endif /* NICSEC_EXCH_H */

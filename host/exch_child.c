@@ -35,25 +35,8 @@ children_of(const struct ikesa *s, struct ike_child *out)
 	return s->nchild;
 }
 
-/* close_action = start: the peer closed it; open it again. */
-static void
-close_action(struct daemon *d, const char *conn, const char *child)
-{
-	const struct conf_conn *c = conf_conn_find(d->conf, conn);
-
-	if (c == NULL)
-		return;
-	for (size_t i = 0; i < c->nchildren; i++)
-		if ((child == NULL || strcmp(c->children[i].name, child) == 0) &&
-		    (c->children[i].close_action & CONF_ACTION_START)) {
-			log_info(NULL, "%s: close_action = start: initiating "
-			    "%s again", conn, c->children[i].name);
-			exch_start_child(d, c, &c->children[i], NULL);
-		}
-}
-
-static void
-child_gone(struct daemon *d, struct ikesa *s, struct child_rec *r,
+void
+exch_child_gone(struct daemon *d, struct ikesa *s, struct child_rec *r,
     const char *why)
 {
 	log_info(s->who, "CHILD_SA %s{%u} with SPIs %08x_i %08x_o closed: %s",
@@ -88,17 +71,32 @@ exch_info_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 
 		if (r == NULL)
 			continue;
+		if (r->state == CHILD_REKEYED) {
+			/* the rekey's initiator is done with the old one */
+			exch_rekey_switch(d, s, r, "the peer deleted the old "
+			    "CHILD_SA");
+			continue;
+		}
 		snprintf(name, sizeof(name), "%s", r->name);
-		child_gone(d, s, r, "the peer deleted it");
-		close_action(d, s->conn, name);
+		exch_child_gone(d, s, r, "the peer deleted it");
+		exch_close_action(d, s->conn, name);
 	}
 	for (size_t i = 0; i < got.nunknown; i++)
 		log_info(s->who, "peer deleted CHILD_SA SPI %08x, which we do "
 		    "not have (already gone)", got.unknown[i]);
 	if (got.delete_ike) {
+		char names[IKESA_CHILD_MAX][IKESA_NAME_MAX];
+		size_t nn = 0;
+
 		snprintf(conn, sizeof(conn), "%s", s->conn);
+		for (size_t i = 0; i < s->nchild; i++)
+			if (s->child[i].state != CHILD_REKEYED)
+				snprintf(names[nn++], IKESA_NAME_MAX, "%s",
+				    s->child[i].name);
+		s->no_retry = 1;
 		exch_destroy(d, s, "the peer deleted it");
-		close_action(d, conn, NULL);
+		for (size_t i = 0; i < nn; i++)
+			exch_close_action(d, conn, names[i]);
 	}
 }
 
@@ -148,6 +146,32 @@ exch_child_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 		log_info(s->who, "dropping CREATE_CHILD_SA request: %s", err);
 		return;
 	}
+	if (r == IKE_CHILD_OK && made.kind == IKE_CHILD_REKEY) {
+		/* make-before-break: the new inbound SA is in before the
+		 * response goes out; our outbound SA moves over when the
+		 * peer deletes the old CHILD_SA (exch_rekey_switch) */
+		struct child_rec *old = ikesa_child_by_spi(s, made.rekeyed);
+		char name[IKESA_NAME_MAX];
+		int stage = old != NULL && old->state == CHILD_INSTALLED &&
+		    !old->staged;
+
+		snprintf(name, sizeof(name), "%s", old ? old->name :
+		    cc->name);
+		if (old != NULL)
+			old->state = CHILD_REKEYED;
+		exch_child_up(d, s, name, &made.child, 0, stage ?
+		    made.rekeyed : 0, stage);
+		ikesa_keep_resp(s, resp, rlen, s->sa.msgid_in - 1);
+		dmn_send(d, s, resp, rlen, 0);
+		log_info(s->who, "CHILD_SA %s with SPI %08x_i rekeyed by the "
+		    "peer", name, made.rekeyed);
+		/* an old one that was not sending (collisions): no switch */
+		if (!stage && (old = ikesa_child_by_spi(s, made.rekeyed)) !=
+		    NULL && old->gone_at == 0)
+			old->gone_at = dmn_now() + REKEY_GRACE;
+		exch_next(d, s);
+		return;
+	}
 	ikesa_keep_resp(s, resp, rlen, s->sa.msgid_in - 1);
 	dmn_send(d, s, resp, rlen, 0);
 	if (r != IKE_CHILD_OK) {
@@ -157,40 +181,14 @@ exch_child_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 	}
 	if (made.kind == IKE_CHILD_IKE_REKEY) {
 		child_dp_spi_free(d, rc.spi_in);
-		if ((ns = ikesa_new(&d->t, s->conn, 0)) == NULL) {
-			ike_sa_clear(&nsa);
+		if ((ns = exch_ike_successor(d, s, &nsa)) == NULL)
 			return;
-		}
-		ns->sa = nsa;	/* the new SA's keys and contexts move */
-		/* the new IKE SA takes the CHILD SAs; the peer deletes the
-		 * old one (RFC 7296 2.18) */
-		ns->local_id = s->local_id;
-		ns->remote_id = s->remote_id;
-		ns->created = ns->established = ns->last_in = dmn_now();
-		memcpy(ns->child, s->child, sizeof(s->child));
-		ns->nchild = s->nchild;
-		s->nchild = 0;
-		log_info(s->who, "IKE_SA rekeyed: %s is its successor, SPIs "
-		    "%016llx_i %016llx_r", ns->who,
-		    (unsigned long long)ns->sa.spi_i,
-		    (unsigned long long)ns->sa.spi_r);
+		/* the peer deletes the old one (RFC 7296 2.18); if it does
+		 * not, it goes in 30 s */
+		s->expire = dmn_now() + 30;
 		return;
 	}
-	if (made.kind == IKE_CHILD_REKEY) {
-		struct child_rec *old = ikesa_child_by_spi(s, made.rekeyed);
-		char name[IKESA_NAME_MAX];
-
-		snprintf(name, sizeof(name), "%s", old ? old->name :
-		    cc->name);
-		if (old != NULL)
-			old->state = CHILD_REKEYED;
-		exch_child_up(d, s, name, &made.child);
-		log_info(s->who, "CHILD_SA %s with SPI %08x_i rekeyed by the "
-		    "peer", name, made.rekeyed);
-		exch_next(d, s);
-		return;
-	}
-	exch_child_up(d, s, cc->name, &made.child);
+	exch_child_up(d, s, cc->name, &made.child, 0, 0, 0);
 	exch_next(d, s);
 }
 
@@ -256,7 +254,7 @@ run_task(struct daemon *d, struct ikesa *s, const struct ikesa_task *t)
 		return send_child(d, s, cc, 0);
 	case TASK_REKEY:
 		if ((r = ikesa_child_by_spi(s, t->spi)) == NULL ||
-		    r->state != CHILD_INSTALLED ||
+		    r->state != CHILD_INSTALLED || r->staged ||
 		    (cc = exch_conf_child(d, s, r->name)) == NULL)
 			return -1;
 		snprintf(s->cur.name, sizeof(s->cur.name), "%s", r->name);
@@ -266,7 +264,8 @@ run_task(struct daemon *d, struct ikesa *s, const struct ikesa_task *t)
 	case TASK_DEL_CHILD:
 		if ((r = ikesa_child_by_spi(s, t->spi)) == NULL)
 			return -1;
-		r->state = CHILD_DELETING;
+		if (r->state != CHILD_REKEYED)
+			r->state = CHILD_DELETING;
 		q.esp = &t->spi;
 		q.nesp = 1;
 		log_info(s->who, "deleting CHILD_SA %s{%u} (SPIs %08x_i "
@@ -278,6 +277,8 @@ run_task(struct daemon *d, struct ikesa *s, const struct ikesa_task *t)
 		return send_info(d, s, &q);
 	case TASK_DPD:
 		return send_info(d, s, &q);
+	case TASK_IKE_REKEY:
+		return exch_send_ike_rekey(d, s);
 	}
 	return -1;
 }
@@ -304,6 +305,10 @@ exch_child_response(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 	struct child_rec *old;
 	uint32_t rekeyed = s->cur.kind == TASK_REKEY ? s->cur.spi : 0;
 
+	if (s->cur.kind == TASK_IKE_REKEY) {
+		exch_ike_rekey_response(d, s, buf, len);
+		return;
+	}
 	snprintf(name, sizeof(name), "%s", s->cur.name);
 	r = ike_child_response_in(&s->sa, &s->cx, buf, len, &s->creq, &ch,
 	    err, sizeof(err));
@@ -320,18 +325,31 @@ exch_child_response(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 			exch_next(d, s);
 		return;
 	}
+	old = rekeyed != 0 ? ikesa_child_by_spi(s, rekeyed) : NULL;
 	if (r != IKE_CHILD_OK) {
 		child_dp_spi_free(d, s->creq.spi_in);
 		log_err(s->who, "CHILD_SA %s %s failed: %s", name, rekeyed ?
 		    "rekey" : "creation", err);
+		if (old != NULL)
+			exch_rekey_failed(d, s, old);
 		exch_next(d, s);
 		return;
 	}
-	exch_child_up(d, s, name, &ch);
-	if (rekeyed != 0 && (old = ikesa_child_by_spi(s, rekeyed)) != NULL) {
-		/* the new one carries the traffic now; the old one goes */
+	/* make-before-break: the new CHILD_SA whole, the old one's rules
+	 * moved to it in one step; the old inbound SA stays a while for
+	 * packets under way, and the peer is told to delete the old */
+	if (old != NULL && old->state == CHILD_INSTALLED && !old->staged) {
 		old->state = CHILD_REKEYED;
+		exch_child_up(d, s, name, &ch, 1, rekeyed, 0);
+		if ((old = ikesa_child_by_spi(s, rekeyed)) != NULL)
+			old->gone_at = dmn_now() + REKEY_GRACE;
 		ikesa_task_add(s, TASK_DEL_CHILD, NULL, rekeyed);
+	} else {
+		exch_child_up(d, s, name, &ch, 1, 0, 0);
+		if (old != NULL) {
+			old->state = CHILD_REKEYED;
+			ikesa_task_add(s, TASK_DEL_CHILD, NULL, rekeyed);
+		}
 	}
 	exch_next(d, s);
 }
@@ -363,8 +381,16 @@ exch_info_response(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 	if (s->cur.kind == TASK_DEL_CHILD) {
 		struct child_rec *c = ikesa_child_by_spi(s, s->cur.spi);
 
-		if (c != NULL)
-			child_gone(d, s, c, c->state == CHILD_REKEYED ?
+		/* a rekeyed one's inbound SA stays until gone_at */
+		if (c != NULL && c->state == CHILD_REKEYED && c->gone_at >
+		    dmn_now())
+			log_info(s->who, "CHILD_SA %s{%u} with SPIs %08x_i "
+			    "%08x_o: the peer deleted it; its inbound SA "
+			    "stays %.0f s more for packets under way", c->name,
+			    c->uniq, c->spi_in, c->spi_out, c->gone_at -
+			    dmn_now());
+		else if (c != NULL)
+			exch_child_gone(d, s, c, c->state == CHILD_REKEYED ?
 			    "replaced by its rekey" : "deleted");
 	}
 	exch_next(d, s);
@@ -398,10 +424,13 @@ void
 exch_delete_ike(struct daemon *d, struct ikesa *s)
 {
 	if (s->sa.state != IKE_S_ESTABLISHED) {
+		s->no_retry = 1;
 		exch_destroy(d, s, "terminated before it was up");
 		return;
 	}
-	/* a DELETE of the IKE SA goes before anything else queued */
+	/* a DELETE of the IKE SA goes before anything else queued; ours:
+	 * no close_action, no re-initiation */
+	s->no_retry = 1;
 	s->ntask = 0;
 	ikesa_task_add(s, TASK_DEL_IKE, NULL, 0);
 	exch_next(d, s);

@@ -389,7 +389,7 @@ exch_auth_response(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 		log_err(s->who, "CHILD_SA %s not established: %s",
 		    s->child_name, err);
 	} else {
-		exch_child_up(d, s, s->child_name, &ch);
+		exch_child_up(d, s, s->child_name, &ch, 1, 0, 0);
 	}
 	s->child_name[0] = '\0';
 	exch_next(d, s);
@@ -565,6 +565,6 @@ exch_auth_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 		    "the connection has no children");
 		return;
 	}
-	exch_child_up(d, s, ch->name, &child);
+	exch_child_up(d, s, ch->name, &child, 0, 0, 0);
 	exch_next(d, s);
 }

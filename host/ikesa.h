@@ -32,10 +32,23 @@ struct child_rec {
 	enum child_state state;
 	uint32_t	 spi_in, spi_out;
 	struct ike_proposal chosen;
+	/* ours (tsi) and the peer's (tsr), whoever initiated */
 	struct ike_ts	 tsi[IKE_TS_MAX], tsr[IKE_TS_MAX];
 	size_t		 ntsi, ntsr;
 	int		 encap;			/* ESP in UDP */
 	double		 installed;		/* monotonic seconds */
+	/* Lifetimes (exch_life.c), monotonic seconds; 0: none.  rekey_at
+	 * is rekey_time less a random part of rand_time, expire_at
+	 * life_time; gone_at (REKEYED) is when the old inbound SA, kept for
+	 * stragglers, leaves the data plane. */
+	double		 rekey_at, expire_at, gone_at;
+	/* A rekey's responder: the new inbound SA is in, the outbound one
+	 * staged until the peer deletes the old CHILD_SA (replaces), or ESP
+	 * comes in on the new one, or switch_at. */
+	int		 staged;
+	uint32_t	 replaces;
+	double		 switch_at;
+	uint64_t	 in_mark;		/* dp_child_inbound_since() */
 };
 
 /* What the request out is, so its response goes to the right code. */
@@ -54,6 +67,7 @@ enum task_kind {
 	TASK_DEL_CHILD,		/* DELETE it */
 	TASK_DEL_IKE,		/* DELETE the IKE SA */
 	TASK_DPD,		/* an empty INFORMATIONAL: is the peer there? */
+	TASK_IKE_REKEY,		/* CREATE_CHILD_SA for the IKE SA's successor */
 };
 
 struct ikesa_task {
@@ -73,6 +87,11 @@ struct ikesa {
 	struct ike_sa	 sa;
 	struct cfg_id	 local_id, remote_id;	/* as authenticated */
 	double		 created, established, last_in;
+	/* exch_life.c: the IKE SA's rekey, and when it is given up on if
+	 * the rekey did not happen (rekey_time + over_time); the last time
+	 * inbound ESP was seen on one of its CHILD SAs (DPD). */
+	double		 rekey_at, life_at, last_esp;
+	int		 no_retry;		/* closed by us: no back-off */
 	double		 expire;		/* 0, or when to drop it
 						 * (half-open, or failed) */
 
@@ -82,6 +101,7 @@ struct ikesa {
 	size_t		 req_len;
 	uint32_t	 req_msgid;
 	unsigned	 tries;
+	double		 req_first;		/* when it was first sent */
 	double		 next_send;
 
 	/* Our last response, sent again when its request comes again. */

@@ -106,20 +106,25 @@ text_one(struct daemon *d, const struct ikesa *s, double now, FILE *out)
 		ike_xform_format(&c->chosen, prop, sizeof(prop));
 		fprintf(out, "  %s: #%u, %s, TUNNEL%s, %s\n", c->name, c->uniq,
 		    child_state(c), c->encap ? "-in-UDP" : "", prop);
-		fprintf(out, "    installed %.0fs ago\n", now - c->installed);
+		fprintf(out, "    installed %.0fs ago%s", now - c->installed,
+		    c->staged ? ", outbound staged until the peer deletes "
+		    "the old one" : "");
+		if (c->rekey_at > 0)
+			fprintf(out, ", rekeying in %.0fs", c->rekey_at - now);
+		if (c->expire_at > 0)
+			fprintf(out, ", expires in %.0fs", c->expire_at - now);
+		fputc('\n', out);
 		fprintf(out, "    in  %08x, %llu bytes, %llu packets\n",
 		    c->spi_in, (unsigned long long)k.in_bytes,
 		    (unsigned long long)k.in_packets);
 		fprintf(out, "    out %08x, %llu bytes, %llu packets\n",
 		    c->spi_out, (unsigned long long)k.out_bytes,
 		    (unsigned long long)k.out_packets);
-		/* TSi is the initiator's: ours if we began the IKE SA */
+		/* child_rec keeps ours in tsi, the peer's in tsr */
 		fputs("    local  ", out);
-		ts_list(out, init ? c->tsi : c->tsr, init ? c->ntsi : c->ntsr,
-		    0);
+		ts_list(out, c->tsi, c->ntsi, 0);
 		fputs("\n    remote ", out);
-		ts_list(out, init ? c->tsr : c->tsi, init ? c->ntsr : c->ntsi,
-		    0);
+		ts_list(out, c->tsr, c->ntsr, 0);
 		fputc('\n', out);
 	}
 }
@@ -175,12 +180,14 @@ json_one(struct daemon *d, const struct ikesa *s, double now, FILE *out)
 		    (unsigned long long)k.in_packets,
 		    (unsigned long long)k.out_bytes,
 		    (unsigned long long)k.out_packets, now - c->installed);
-		ts_list(out, init ? c->tsi : c->tsr, init ? c->ntsi : c->ntsr,
-		    1);
+		ts_list(out, c->tsi, c->ntsi, 1);
 		fputs("],\"remote_ts\":[", out);
-		ts_list(out, init ? c->tsr : c->tsi, init ? c->ntsr : c->ntsi,
-		    1);
-		fputs("]}", out);
+		ts_list(out, c->tsr, c->ntsr, 1);
+		/* staged: a rekey's responder, outbound not switched yet */
+		fprintf(out, "],\"outbound\":\"%s\",\"rekey_in_s\":%.0f,"
+		    "\"expires_in_s\":%.0f}", c->staged ? "staged" : "installed",
+		    c->rekey_at > 0 ? c->rekey_at - now : -1, c->expire_at > 0 ?
+		    c->expire_at - now : -1);
 	}
 	fputs("]}", out);
 }

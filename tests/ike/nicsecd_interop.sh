@@ -137,7 +137,8 @@ js=$(sa_json "$IKE_RIGHT" "$R")
 old=$(nicsecctl_in "$IKE_LEFT" "$L" list-sas --json | python3 -c 'import json,sys; print([c["spi_in"] for s in json.load(sys.stdin)["ike_sas"] if s["name"]=="c1" for c in s["children"]][0])')
 nicsecctl_in "$IKE_LEFT" "$L" rekey --child net1 >/dev/null
 sleep 1.5
-new=$(nicsecctl_in "$IKE_LEFT" "$L" list-sas --json | python3 -c 'import json,sys; print(" ".join(c["spi_in"] for s in json.load(sys.stdin)["ike_sas"] if s["name"]=="c1" for c in s["children"]))')
+# the old one's inbound SA lingers a few seconds (REKEYED): the INSTALLED ones
+new=$(nicsecctl_in "$IKE_LEFT" "$L" list-sas --json | python3 -c 'import json,sys; print(" ".join(c["spi_in"] for s in json.load(sys.stdin)["ike_sas"] if s["name"]=="c1" for c in s["children"] if c["state"]=="INSTALLED"))')
 if [ -n "$new" ] && [ "$new" != "$old" ] && ! grep -q "$old" <<<"$new" &&
 	! sa_json "$IKE_RIGHT" "$R" | grep "\"spi_out\": \"$old\"" | grep -q INSTALLED; then
 	ok "rekey by nicsecd: net1 $old replaced by $new on both ends, the old one deleted"

@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# nicsecd's timers and actions against strongSwan's charon (kernel-libipsec),
+# between network namespaces (tests/ike/lib.sh), with the data plane `none`.
+# nicsecd initiates two IKE SAs to one charon:
+#  - ca/net: CHILD_SA rekey_time 4s, life_time 8s, rand_time 1s; dpd_delay 2s,
+#    dpd_action restart, close_action start, start_action start;
+#  - cb/netb: the IKE SA's rekey_time 6s (rand_time 1s), the CHILD_SA's 1h.
+# Checked:
+#  - CHILD_SA rekeys by nicsecd, make-before-break: at least 3, each seen on
+#    both ends (new SPIs, charon's new CHILD_SA INSTALLED and the old gone), and
+#    the SAs alike on both ends with nothing half-installed (sa_match.py, and no
+#    CHILD_SA of charon's in another state, and none of nicsecd's staged);
+#  - IKE SA rekeys by nicsecd: new IKE SPIs on both ends, the CHILD_SA kept;
+#  - 30 % of IKE lost each way (drop_udp on 500 and 4500) during the rekeys:
+#    they go on, and after the loss nothing is left half-installed;
+#  - charon's DELETE of the CHILD_SA, then of the IKE SA: nicsecd initiates each
+#    again (close_action start);
+#  - charon killed: nicsecd finds the peer dead within dpd_delay plus its
+#    retransmission schedule, says so in one line, initiates again (dpd_action
+#    restart) with back-off while charon is away, and the tunnel is back once
+#    charon is.
+#
+#   nicsecd_lifecycle.sh [BUILD]
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${1:-${BUILD:-build}}
+export IKE_NICSECD=$PWD/$BUILD/nicsecd IKE_NICSECCTL=$PWD/$BUILD/nicsecctl
+. tests/ike/lib.sh
+ike_init || exit 1
+ike_topo "nl$$" || exit 1
+R=$IKE_WORK/right L=$IKE_WORK/left
+mkdir -p "$L"
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
+for i in 1 2; do
+	ip -n "$IKE_LEFT" addr add 10.1.$i.1/24 dev lo
+	ip -n "$IKE_RIGHT" addr add 10.2.$i.1/24 dev lo
+done
+
+charon_cfg() {
+	{ charon_conn gw local_addrs=$IKE_RIGHT_IP remote_addrs=%any \
+		proposals=aes128gcm16-prfsha256-curve25519 local.id=right remote.id=left \
+		child.local_ts=10.2.0.0/16 child.remote_ts=10.1.0.0/16 child.esp_proposals=aes128gcm16
+	  charon_psk left right secret; } | swanctl_conf "$IKE_RIGHT" "$R"
+}
+charon_start "$IKE_RIGHT" "$R" || exit 1
+charon_cfg || exit 1
+
+# nicsecd.conf TRIES NET_REKEY: quick retransmits, 0.5 s x 1.4^n and TRIES
+# tries (8 while 30 % is lost each way; 3 for a short DPD bound)
+nicsecd_cfg() {
+	local life=
+	[ "$2" = 4s ] && life="child.life_time=8s child.rand_time=1s"
+	printf 'nicsecd {\n\tretransmit_timeout = 0.5\n\tretransmit_base = 1.4\n\tretransmit_tries = %s\n}\n' "$1"
+	charon_conn ca local_addrs=$IKE_LEFT_IP remote_addrs=$IKE_RIGHT_IP \
+		proposals=aes128gcm16-prfsha256-curve25519 local.id=left remote.id=right dpd_delay=2s \
+		child=net child.local_ts=10.1.1.0/24 child.remote_ts=10.2.1.0/24 \
+		child.esp_proposals=aes128gcm16 child.start_action=start child.close_action=start \
+		child.dpd_action=restart child.rekey_time=$2 $life
+	charon_conn cb local_addrs=$IKE_LEFT_IP remote_addrs=$IKE_RIGHT_IP \
+		proposals=aes128gcm16-prfsha256-curve25519 local.id=left remote.id=right \
+		rekey_time=6s rand_time=1s over_time=10s \
+		child=netb child.local_ts=10.1.2.0/24 child.remote_ts=10.2.2.0/24 \
+		child.esp_proposals=aes128gcm16 child.start_action=start child.dpd_action=restart
+	charon_psk left right secret
+}
+nicsecd_cfg 8 4s >"$L/nicsecd.conf"
+nicsecd_start "$IKE_LEFT" "$L" || exit 1
+if nicsecd_wait "$IKE_LEFT" "$L" 2 10; then
+	ok "nicsecd initiated ca and cb"
+else
+	not_ok "nicsecd initiating: $(grep -i 'error' "$L/nicsecd.log" | head -5)"
+fi
+
+# A line a SA of nicsecd's (IKE: conn spi_i spi_r; CHILD: conn child spi_in
+# spi_out state outbound), and of charon's (the same from its side).
+ours() {
+	nicsecctl_in "$IKE_LEFT" "$L" list-sas --json | python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["ike_sas"]:
+    print("ike", s["name"], s["spi_i"], s["spi_r"], s["state"])
+    for c in s["children"]:
+        print("child", s["name"], c["name"], c["spi_in"], c["spi_out"], c["state"], c.get("outbound", "?"))'
+}
+# consistent: the SAs alike on both ends (sa_match.py), each of charon's
+# CHILD_SAs INSTALLED and one of ours, none of ours staged; tried a few times,
+# since a rekey may be under way at the moment of looking
+consistent() {  # WHAT EXPECT
+	local i out="" extra=""
+	for i in $(seq 10); do
+		# an old IKE SA whose DELETE is still being retransmitted holds
+		# nothing (charon dropped it on the first; the answer was lost)
+		nicsecctl_in "$IKE_LEFT" "$L" list-sas --json | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+j["ike_sas"] = [s for s in j["ike_sas"] if s["state"] != "DELETING" or s["children"]]
+json.dump(j, sys.stdout)' >"$L/ours.json"
+		sa_json "$IKE_RIGHT" "$R" >"$R/theirs.json"
+		out=$(python3 tests/ike/sa_match.py "$L/ours.json" "$R/theirs.json" --expect "$2") &&
+		extra=$(python3 - "$L/ours.json" "$R/theirs.json" <<-'EOF'
+			import json, sys
+			ours = json.load(open(sys.argv[1]))["ike_sas"]
+			theirs = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+			mine = {c["spi_out"] for s in ours for c in s["children"] if c["state"] == "INSTALLED"}
+			bad = [c for s in ours for c in s["children"] if c.get("outbound") == "staged"]
+			# charon keeps a CHILD_SA it deleted a few seconds, DELETED
+			# (its delete_rekeyed_delay): going, not half-installed
+			bad += [r for r in theirs if r["type"] == "child" and
+			        (r["state"] not in ("INSTALLED", "DELETED") or
+			         r["state"] == "INSTALLED" and r["spi_in"] not in mine)]
+			bad += [r for r in theirs if r["type"] == "ike" and r["state"] != "ESTABLISHED"]
+			for b in bad:
+			    print(b)
+			sys.exit(1 if bad else 0)
+			EOF
+		) && {
+			ok "$1: $(grep -c 'INSTALLED on both' <<<"$out") CHILD_SAs and $(grep -c 'ESTABLISHED on both' <<<"$out") IKE SAs alike on both ends, nothing half-installed"
+			return 0
+		}
+		sleep 0.4
+	done
+	not_ok "$1:"$'\n'"$out"$'\n'"$extra"
+}
+# watch SECONDS: every 0.5 s, the SPIs each end has, into $L/watch
+watch() {
+	local end=$((SECONDS + $1))
+	while [ $SECONDS -lt $end ]; do
+		ours | sed 's/^/ours /'
+		sa_json "$IKE_RIGHT" "$R" | python3 -c '
+import json, sys
+for l in sys.stdin:
+    r = json.loads(l)
+    if r["type"] == "ike":
+        print("theirs ike", r["spi_i"], r["spi_r"], r["state"])
+    else:
+        print("theirs child", r["spi_in"], r["spi_out"], r["state"])'
+		sleep 0.5
+	done >>"$L/watch"
+}
+# distinct CHILD_SAs of ca seen INSTALLED by each end, and IKE SAs of cb
+counts() {
+	c_ours=$(awk '$1=="ours" && $2=="child" && $4=="net" && $7=="INSTALLED" {print $5}' "$L/watch" | sort -u | wc -l)
+	c_theirs=$(awk '$1=="ours" && $2=="child" && $4=="net" {print $6}' "$L/watch" | sort -u |
+		grep -c -x -F -f - <(awk '$1=="theirs" && $2=="child" && $5=="INSTALLED" {print $3}' "$L/watch" | sort -u))
+	i_ours=$(awk '$1=="ours" && $2=="ike" && $3=="cb" {print $4 $5}' "$L/watch" | sort -u | wc -l)
+	i_theirs=$(awk '$1=="ours" && $2=="ike" && $3=="cb" {print $4 " " $5}' "$L/watch" | sort -u |
+		grep -c -x -F -f - <(awk '$1=="theirs" && $2=="ike" {print $3 " " $4}' "$L/watch" | sort -u))
+}
+
+# ---- rekeys by nicsecd: CHILD_SAs (ca) and the IKE SA (cb) -----------------
+cb_child0=$(ours | awk '$1=="child" && $3=="netb" {print $4}')
+: >"$L/watch"
+watch 14
+counts
+n=$(grep -c "CHILD_SA net{.*rekey_time (4s, less up to rand_time 1s) reached" "$L/nicsecd.log")
+if [ "$c_ours" -ge 4 ] && [ "$c_theirs" -ge 4 ] && [ "$n" -ge 3 ]; then
+	ok "CHILD_SA rekeys by nicsecd: $n in 14 s; $c_ours CHILD_SAs of net seen by nicsecd, $c_theirs of them INSTALLED on charon too"
+else
+	not_ok "CHILD_SA rekeys: $n rekeys, $c_ours CHILD_SAs seen by nicsecd, $c_theirs by charon"$'\n'"$(grep -i 'error\|fail' "$L/nicsecd.log" | tail -5)"
+fi
+if grep -q "outbound moved\|established with SPIs" "$L/nicsecd.log" &&
+	grep -q "CHILD_SA net{[0-9]*} with SPIs .*: the peer deleted it; its inbound SA stays" "$L/nicsecd.log" &&
+	grep -q "CHILD_SA net{[0-9]*} with SPIs .* closed: replaced by its rekey, its inbound SA kept" "$L/nicsecd.log"; then
+	ok "make-before-break: the old CHILD_SA deleted at charon, its inbound SA kept a while, then gone"
+else
+	not_ok "make-before-break: the lines of the old CHILD_SA's end are missing"
+fi
+# a CHILD_SA never reached its life_time (8 s): rekeyed in time
+if grep -q "reached its life_time" "$L/nicsecd.log"; then
+	not_ok "a CHILD_SA expired: $(grep -m1 'reached its life_time' "$L/nicsecd.log")"
+else
+	ok "no CHILD_SA reached its life_time (8 s): each was rekeyed in time"
+fi
+cb_child1=$(ours | awk '$1=="child" && $3=="netb" {print $4}')
+if [ "$i_ours" -ge 2 ] && [ "$i_theirs" -ge 2 ] && [ -n "$cb_child0" ] && [ "$cb_child0" = "$cb_child1" ] &&
+	grep -q "cb\[[0-9]*\]: IKE_SA rekeyed: cb\[[0-9]*\] is its successor" "$L/nicsecd.log"; then
+	ok "IKE SA rekeys by nicsecd: $i_ours IKE SAs of cb in 14 s, $i_theirs of them on charon with the same SPIs; its CHILD_SA $cb_child0 kept"
+else
+	not_ok "IKE SA rekeys: $i_ours IKE SAs of cb seen, $i_theirs on charon; CHILD_SA $cb_child0 -> $cb_child1"$'\n'"$(grep 'cb\[' "$L/nicsecd.log" | grep -i 'rekey\|error' | tail -5)"
+fi
+consistent "after the rekeys" 2
+
+# ---- charon rekeys net: nicsecd the rekey's responder ------------------------
+ca_ike() { sa_json "$IKE_RIGHT" "$R" | python3 -c '
+import json, sys
+for l in sys.stdin:
+    r = json.loads(l)
+    if r["type"] == "child" and r["local_ts"] == "10.2.1.0/24" and r["state"] == "INSTALLED":
+        print(r["uniqueid"])'
+}
+m0=$(grep -c "outbound moved from .* (the peer deleted the old CHILD_SA)" "$L/nicsecd.log")
+swanctl_in "$IKE_RIGHT" "$R" --rekey --child-id "$(ca_ike | head -1)" >/dev/null 2>&1
+sleep 1
+if [ "$(grep -c "outbound moved from .* (the peer deleted the old CHILD_SA)" "$L/nicsecd.log")" -gt "$m0" ] &&
+	grep -q "established with SPIs .* (inbound in; outbound when the peer deletes the old CHILD_SA)" "$L/nicsecd.log"; then
+	ok "charon rekeyed net: nicsecd put the new inbound SA in before its response, the outbound on charon's DELETE: $(grep "outbound moved" "$L/nicsecd.log" | tail -1 | sed 's/^[^ ]* [a-z]* *//')"
+else
+	not_ok "charon's rekey: $(grep 'net{' "$L/nicsecd.log" | tail -4)"
+fi
+consistent "after charon's rekey" 2
+
+# ---- 30 % of IKE lost each way, during rekeys ------------------------------
+drop_udp "$IKE_LEFT" 500 30 && drop_udp "$IKE_LEFT" 4500 30 || not_ok "drop_udp"
+r0=$(grep -c "rekey_time (4s, less up to rand_time 1s) reached" "$L/nicsecd.log")
+i0=$(grep -c "IKE_SA rekeyed: cb" "$L/nicsecd.log")
+sleep 14
+lost=$(drop_counts "$IKE_LEFT" | sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | awk '{n += $1} END {print n + 0}')
+drop_clear "$IKE_LEFT"
+r1=$(( $(grep -c "rekey_time (4s, less up to rand_time 1s) reached" "$L/nicsecd.log") - r0 ))
+i1=$(( $(grep -c "IKE_SA rekeyed: cb" "$L/nicsecd.log") - i0 ))
+sleep 2
+if [ "$r1" -ge 2 ] && [ "$i1" -ge 1 ] && ! grep -q "did not answer" "$L/nicsecd.log"; then
+	ok "30 % IKE loss each way for 14 s ($lost packets dropped): $r1 CHILD_SA rekeys and $i1 IKE SA rekeys, no peer given up on"
+else
+	not_ok "under loss: $r1 CHILD_SA rekeys, $i1 IKE SA rekeys; $(grep -m1 'did not answer' "$L/nicsecd.log")"
+fi
+consistent "after the loss" 2
+
+# ---- charon's DELETEs: close_action start ------------------------------------
+# from here: net rekeyed only hourly (its next CHILD_SAs), 3 tries: DPD's bound
+TRIES=3
+nicsecd_cfg $TRIES 1h >"$L/nicsecd.conf"
+nicsecctl_in "$IKE_LEFT" "$L" reload >/dev/null || not_ok "reload"
+wait_net() {  # TIMEOUT: until charon has ca's CHILD_SA INSTALLED
+	local end=$((SECONDS + $1))
+	until [ -n "$(ca_ike)" ]; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.2
+	done
+}
+cid=$(ca_ike | head -1)
+swanctl_in "$IKE_RIGHT" "$R" --terminate --child-id "$cid" >/dev/null 2>&1
+sleep 0.3
+if wait_net 5 && grep -q "CHILD_SA net closed by the peer: close_action start: initiating it again" "$L/nicsecd.log"; then
+	ok "charon deleted the CHILD_SA: nicsecd made it again on its IKE SA (close_action start)"
+else
+	not_ok "charon's DELETE of the CHILD_SA: $(grep 'close_action' "$L/nicsecd.log" | tail -2)"
+fi
+ike_of_ca=$(ours | awk '$1=="ike" && $2=="ca" {print $3}')
+iid=$(sa_json "$IKE_RIGHT" "$R" | grep "\"spi_i\": \"$ike_of_ca\"" | sed 's/.*"uniqueid": "\([0-9]*\)".*/\1/')
+swanctl_in "$IKE_RIGHT" "$R" --terminate --ike-id "$iid" >/dev/null 2>&1
+sleep 0.3
+if wait_net 5 && [ "$(ours | awk '$1=="ike" && $2=="ca" {print $3}')" != "$ike_of_ca" ]; then
+	ok "charon deleted the IKE SA: nicsecd initiated a new one with the CHILD_SA (close_action start)"
+else
+	not_ok "charon's DELETE of the IKE SA: $(grep 'close_action\|initiating' "$L/nicsecd.log" | tail -3)"
+fi
+consistent "after charon's DELETEs" 2
+
+# ---- charon killed: DPD, dpd_action restart, back-off, back ------------------
+# bound: dpd_delay + the retransmission schedule (0.5 s x 1.4^n, TRIES tries)
+bound=$(python3 -c "print(round(2 + sum(0.5 * 1.4 ** n for n in range($TRIES + 1)), 1))")
+kill -KILL "$(cut -d: -f1 "$R/charon.pid")"
+t0=$EPOCHREALTIME
+charon_stop "$IKE_RIGHT" "$R" 2>/dev/null
+until line=$(grep -m1 "ca\[[0-9]*\] closed: peer $IKE_RIGHT_IP did not answer DPD" "$L/nicsecd.log"); do
+	[ "$(python3 -c "print(int($EPOCHREALTIME - $t0 > $bound + 3))")" = 1 ] && break
+	sleep 0.1
+done
+dt=$(python3 -c "print(round($EPOCHREALTIME - $t0, 1))")
+if [ -n "$line" ] && [ "$(python3 -c "print(int($dt <= $bound + 0.5))")" = 1 ] &&
+	grep -q "did not answer DPD for [0-9]* s ($TRIES retransmits): dpd_action restart: initiating net again" <<<"$line"; then
+	ok "charon killed: found dead in $dt s (bound $bound s): ${line#* * }"
+else
+	not_ok "charon killed: after $dt s (bound $bound s): '${line:-no line}'"
+fi
+sleep 5
+if grep -q "initiating net failed (.*): trying again in 1 s" "$L/nicsecd.log"; then
+	ok "charon away: nicsecd initiates again with back-off: $(grep 'initiating net failed' "$L/nicsecd.log" | grep -o 'trying again in [0-9]* s' | sed 's/trying again in //; s/ s$//' | paste -sd, -) s"
+else
+	not_ok "no back-off: $(grep 'initiating' "$L/nicsecd.log" | tail -3)"
+fi
+charon_start "$IKE_RIGHT" "$R" && charon_cfg || not_ok "charon restart"
+if wait_net 20; then
+	ok "charon back: the tunnel net is up again"
+else
+	not_ok "charon back, but not net: $(grep 'initiating\|closed' "$L/nicsecd.log" | tail -4)"
+fi
+nicsecd_stop "$IKE_LEFT" "$L"
+
+echo "nicsecd_lifecycle: $passed passed, $failed failed"
+[ $failed = 0 ]
