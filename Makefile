@@ -286,8 +286,8 @@ HOST_INIT_SRCS = host/ike_init.c host/ike_sa.c $(HOST_IKE_SRCS) host/ike_crypto.
 $(BUILD)/unit/test_ike_init: $(HOST_INIT_SRCS) $(HOST_IKE_HDRS) host/ike_init.h host/ike_sa.h host/ike_crypto.h
 $(BUILD)/unit/test_ike_init: UNIT_LIBS = -Ihost $(HOST_INIT_SRCS)
 # IKE_AUTH, both ends in one process (host/ike_auth.c, host/ike_ts.c)
-HOST_AUTH_SRCS = host/ike_auth.c host/ike_cert.c host/ike_ts.c $(HOST_INIT_SRCS)
-HOST_AUTH_HDRS = $(HOST_IKE_HDRS) host/ike_init.h host/ike_auth.h host/ike_cert.h host/ike_ts.h host/ike_sa.h \
+HOST_AUTH_SRCS = host/ike_auth.c host/ike_child_in.c host/ike_cert.c host/ike_ts.c $(HOST_INIT_SRCS)
+HOST_AUTH_HDRS = $(HOST_IKE_HDRS) host/ike_init.h host/ike_auth.h host/ike_child_in.h host/ike_cert.h host/ike_ts.h host/ike_sa.h \
                  host/ike_crypto.h host/conf.h
 # (the two ends: tests/unit/ike_pair.c, here and in the suites below)
 IKE_PAIR = tests/unit/ike_pair.c tests/unit/ike_pair.h

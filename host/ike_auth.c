@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "ike_cert.h"
+#include "ike_child_in.h"
 #include "ike_err.h"
 #include "ike_msg.h"
 #include "ike_ts.h"
@@ -166,69 +167,16 @@ child_in(struct ike_sa *sa, const struct ike_msg *m,
     const struct ike_child_req *c, struct ike_child *ch, char *err,
     size_t errlen)
 {
-	struct ike_sa_prop sp[IKE_PROPOSALS_MAX];
-	struct ike_proposal theirs;
-	const struct ike_pld *pl;
 	struct ike_notify no;
-	char a[512], b[512];
-	size_t n;
 
-	for (size_t i = 0; i < m->npld; i++)
-		if (m->pld[i].type == IKE_PLD_NOTIFY &&
-		    ike_pld_notify(&m->pld[i], &no, NULL, 0) == 0 &&
-		    no.type <= N_ERROR_MAX) {
-			if (no.type == N_NO_PROPOSAL_CHOSEN) {
-				ike_xform_format_list(c->esp, c->nesp, a,
-				    sizeof(a));
-				return ike_errf(err, errlen, "peer accepted none of "
-				    "our CHILD_SA proposals (NO_PROPOSAL_CHOSEN);"
-				    " we proposed %s", a), IKE_AUTH_CHILD_FAIL;
-			}
-			if (no.type == N_TS_UNACCEPTABLE) {
-				ike_ts_format(&c->tsi[0], a, sizeof(a));
-				ike_ts_format(&c->tsr[0], b, sizeof(b));
-				return ike_errf(err, errlen, "TS_UNACCEPTABLE: peer "
-				    "allows none of %s === %s", a, b),
-				    IKE_AUTH_CHILD_FAIL;
-			}
-			return ike_errf(err, errlen, "peer refused the CHILD_SA: %s "
-			    "(%u)", ike_notify_name(no.type) ?
-			    ike_notify_name(no.type) : "error", no.type),
-			    IKE_AUTH_CHILD_FAIL;
-		}
-	if ((pl = ike_msg_find(m, IKE_PLD_SA, 0)) == NULL ||
-	    ike_pld_sa(pl, sp, IKE_PROPOSALS_MAX, &n, err, errlen) != 0 ||
-	    n != 1 || sp[0].p.protocol != IKE_PROTO_ESP ||
-	    sp[0].spi_len != 4)
-		return ike_errf(err, errlen, "IKE_AUTH response: no single ESP "
-		    "proposal with a 4-byte SPI"), IKE_AUTH_CHILD_FAIL;
-	theirs = sp[0].p;
-	if (ike_xform_select(c->esp, c->nesp, &theirs, 1, IKE_XFORM_SKIP_KE,
-	    &ch->chosen, NULL) != 0) {
-		ike_xform_format(&theirs, a, sizeof(a));
-		return ike_errf(err, errlen, "peer chose ESP %s, which we did not "
-		    "propose", a), IKE_AUTH_CHILD_FAIL;
+	if (ike_child_in_error(m, &no)) {
+		ike_child_in_refused(&no, "CHILD_SA", c, err, errlen);
+		return IKE_AUTH_CHILD_FAIL;
 	}
-	ch->spi_in = c->spi_in;
-	ch->spi_out = ike_get32(sp[0].spi);
-	if ((pl = ike_msg_find(m, IKE_PLD_TSI, 0)) == NULL ||
-	    ike_pld_ts(pl, ch->tsi, IKE_TS_MAX, &ch->ntsi, err, errlen) != 0 ||
-	    (pl = ike_msg_find(m, IKE_PLD_TSR, 0)) == NULL ||
-	    ike_pld_ts(pl, ch->tsr, IKE_TS_MAX, &ch->ntsr, err, errlen) != 0)
-		return ike_errf(err, errlen, "IKE_AUTH response: traffic selectors "
-		    "missing or malformed"), IKE_AUTH_CHILD_FAIL;
-	/* RFC 7296 2.9: a responder may only narrow */
-	if (!ike_ts_inside(ch->tsi, ch->ntsi, c->tsi, c->ntsi) ||
-	    !ike_ts_inside(ch->tsr, ch->ntsr, c->tsr, c->ntsr)) {
-		ike_ts_format_list(ch->tsi, ch->ntsi, a, sizeof(a));
-		ike_ts_format_list(ch->tsr, ch->ntsr, b, sizeof(b));
-		return ike_errf(err, errlen, "peer granted %s === %s, more than we "
-		    "asked", a, b), IKE_AUTH_CHILD_FAIL;
-	}
-	if (ike_child_keymat(sa->suite.prf, &sa->keys.d,
-	    ch->chosen.xf[IKE_XF_ENCR][0].id, ch->chosen.xf[IKE_XF_ENCR][0].keylen,
-	    NULL, 0, sa->ni, sa->ni_len, sa->nr, sa->nr_len, &ch->keys, err,
-	    errlen) != 0)
+	/* no KE here: the IKE SA's DH made its keys (RFC 7296 1.2) */
+	if (ike_child_in(m, IKE_AUTH, c, IKE_XFORM_SKIP_KE, ch, err,
+	    errlen) != 0 || ike_child_derive(sa, ch, NULL, 0, sa->ni,
+	    sa->ni_len, sa->nr, sa->nr_len, err, errlen) != 0)
 		return IKE_AUTH_CHILD_FAIL;
 	return IKE_AUTH_OK;
 }
@@ -344,14 +292,13 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 	uint8_t spi[4];
 	struct ike_sa_prop sp[IKE_PROPOSALS_MAX];
 	struct ike_proposal theirs[IKE_PROPOSALS_MAX];
-	struct ike_ts tsi[IKE_TS_MAX], tsr[IKE_TS_MAX];
 	const struct ike_pld *pl;
 	struct ike_msg m;
 	struct ike_id id;
 	struct ike_auth au;
 	struct ike_buf in;
-	size_t plen, olen, n, nt = 0, ntsi, ntsr, id_off, idx;
-	char got[256], want[256], a[512], b[512], c[512], d[512];
+	size_t plen, olen, n, nt = 0, id_off, idx;
+	char got[256], want[256], a[512];
 	uint16_t prf = sa->suite.prf;
 
 	memset(ch, 0, sizeof(*ch));
@@ -429,34 +376,14 @@ ike_auth_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 		if (!sp[i].unusable && sp[i].p.protocol == IKE_PROTO_ESP &&
 		    sp[i].spi_len == 4 && k++ == idx)
 			ch->spi_out = ike_get32(sp[i].spi);
-	if ((pl = ike_msg_find(&m, IKE_PLD_TSI, 0)) == NULL ||
-	    ike_pld_ts(pl, tsi, IKE_TS_MAX, &ntsi, err, errlen) != 0 ||
-	    (pl = ike_msg_find(&m, IKE_PLD_TSR, 0)) == NULL ||
-	    ike_pld_ts(pl, tsr, IKE_TS_MAX, &ntsr, err, errlen) != 0) {
-		ike_put_notify(&in, 0, N_TS_UNACCEPTABLE, NULL, 0, NULL, 0);
-		ike_errf(err, errlen, "TS_UNACCEPTABLE: traffic selectors missing "
-		    "or malformed");
-		goto child_failed;
-	}
-	/* TSi is the initiator's side: our remote_ts; TSr, our local_ts */
-	ch->ntsi = ike_ts_narrow(tsi, ntsi, cfg->remote_ts, cfg->nremote_ts,
-	    ch->tsi, IKE_TS_MAX);
-	ch->ntsr = ike_ts_narrow(tsr, ntsr, cfg->local_ts, cfg->nlocal_ts,
-	    ch->tsr, IKE_TS_MAX);
-	if (ch->ntsi == 0 || ch->ntsr == 0) {
-		ike_ts_format_list(tsi, ntsi, a, sizeof(a));
-		ike_ts_format_list(tsr, ntsr, b, sizeof(b));
-		ike_ts_format_list(cfg->remote_ts, cfg->nremote_ts, c, sizeof(c));
-		ike_ts_format_list(cfg->local_ts, cfg->nlocal_ts, d, sizeof(d));
-		ike_errf(err, errlen, "TS_UNACCEPTABLE: peer proposed %s === %s, we "
-		    "allow %s === %s", a, b, c, d);
+	if (ike_child_narrow(&m, cfg->local_ts, cfg->nlocal_ts, cfg->remote_ts,
+	    cfg->nremote_ts, ch, err, errlen) != 0) {
 		ike_put_notify(&in, 0, N_TS_UNACCEPTABLE, NULL, 0, NULL, 0);
 		goto child_failed;
 	}
 	ch->spi_in = cfg->spi_in;
-	if (ike_child_keymat(prf, &sa->keys.d, ch->chosen.xf[IKE_XF_ENCR][0].id,
-	    ch->chosen.xf[IKE_XF_ENCR][0].keylen, NULL, 0, sa->ni, sa->ni_len,
-	    sa->nr, sa->nr_len, &ch->keys, err, errlen) != 0) {
+	if (ike_child_derive(sa, ch, NULL, 0, sa->ni, sa->ni_len, sa->nr,
+	    sa->nr_len, err, errlen) != 0) {
 		ike_put_notify(&in, 0, N_NO_PROPOSAL_CHOSEN, NULL, 0, NULL, 0);
 		goto child_failed;
 	}

@@ -8,6 +8,7 @@
 
 #include <openssl/crypto.h>
 
+#include "ike_child_in.h"
 #include "ike_err.h"
 #include "ike_init.h"		/* IKE_NONCE_LEN */
 #include "ike_msg.h"
@@ -155,28 +156,6 @@ nonce_of(const struct ike_msg *m, const uint8_t **n, size_t *len, char *err,
 	if (pl == NULL)
 		return ike_errf(err, errlen, "no nonce");
 	return ike_pld_nonce(pl, n, len, err, errlen);
-}
-
-/* The peer's proposals of protocol with SPIs of spi_len, and their SPIs
- * (in the same order). */
-static size_t
-their_props(const struct ike_msg *m, int protocol, size_t spi_len,
-    struct ike_proposal *out, uint8_t spis[][8])
-{
-	struct ike_sa_prop sp[IKE_PROPOSALS_MAX];
-	const struct ike_pld *pl = ike_msg_find(m, IKE_PLD_SA, 0);
-	size_t n, k = 0;
-
-	if (pl == NULL || ike_pld_sa(pl, sp, IKE_PROPOSALS_MAX, &n, NULL,
-	    0) != 0)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!sp[i].unusable && sp[i].p.protocol == protocol &&
-		    sp[i].spi_len == spi_len) {
-			out[k] = sp[i].p;
-			memcpy(spis[k++], sp[i].spi, spi_len);
-		}
-	return k;
 }
 
 /* Does the SA payload of m ask for an IKE SA? */
@@ -345,79 +324,66 @@ refused(struct ike_child_xchg *x, const struct ike_msg *m,
 {
 	const char *what = c ? "CHILD_SA" : "IKE SA rekey";
 	struct ike_notify no;
-	char a[1024], b[1024], g[128];
+	char a[1024], g[128];
 	uint16_t want;
 
-	for (size_t i = 0; i < m->npld; i++) {
-		if (m->pld[i].type != IKE_PLD_NOTIFY ||
-		    ike_pld_notify(&m->pld[i], &no, NULL, 0) != 0 ||
-		    no.type > N_ERROR_MAX)
-			continue;
-		switch (no.type) {
-		case N_NO_PROPOSAL_CHOSEN:
-			ike_xform_format_list(ours, n, a, sizeof(a));
-			if (c == NULL)
-				return ike_errf(err, errlen, "peer accepted none of "
-				    "our IKE proposals for the rekey "
-				    "(NO_PROPOSAL_CHOSEN); we proposed %s", a),
-				    IKE_CHILD_FAIL;
-			/* The one an operator can't see from here: a PFS
-			 * group on one side only (or another one). */
-			groups_str(&ours[0], g, sizeof(g));
-			if (x->group != 0)
-				return ike_errf(err, errlen, "peer accepted none of "
-				    "our CHILD_SA proposals (NO_PROPOSAL_CHOSEN); we "
-				    "proposed %s, PFS with %s: a PFS mismatch if the "
-				    "peer's ESP proposals have no DH group or another",
-				    a, g), IKE_CHILD_FAIL;
+	if (!ike_child_in_error(m, &no))
+		return IKE_CHILD_OK;
+	switch (no.type) {
+	case N_NO_PROPOSAL_CHOSEN:
+		ike_xform_format_list(ours, n, a, sizeof(a));
+		if (c == NULL)
 			return ike_errf(err, errlen, "peer accepted none of our "
-			    "CHILD_SA proposals (NO_PROPOSAL_CHOSEN); we proposed "
-			    "%s, with no DH group: a PFS mismatch if the peer's ESP "
-			    "proposals require one", a), IKE_CHILD_FAIL;
-		case N_INVALID_KE_PAYLOAD:
-			if (no.len != 2)
-				return ike_errf(err, errlen, "INVALID_KE_PAYLOAD "
-				    "without its group"), IKE_CHILD_FAIL;
-			want = ike_get16(no.data);
-			if (x->group == 0 && !offers_group(ours, n, want))
-				return ike_errf(err, errlen, "PFS mismatch: peer "
-				    "requires %s (INVALID_KE_PAYLOAD), our ESP "
-				    "proposals have no DH group", gname(want)),
-				    IKE_CHILD_FAIL;
-			if (!offers_group(ours, n, want) || want == x->group)
-				return ike_errf(err, errlen, "peer wants KE group %s "
-				    "(%u) for the %s, which we %s", gname(want), want,
-				    what, want == x->group ? "sent already" :
-				    "did not propose"), IKE_CHILD_FAIL;
-			ike_errf(err, errlen, "peer wants KE group %s instead of %s "
-			    "for the %s: sending the request again", gname(want),
-			    gname(x->group), what);
-			x->group = want;
-			return IKE_CHILD_RETRY;
-		case N_TS_UNACCEPTABLE:
-			if (c == NULL)
-				break;
-			ike_ts_format_list(c->tsi, c->ntsi, a, sizeof(a));
-			ike_ts_format_list(c->tsr, c->ntsr, b, sizeof(b));
-			return ike_errf(err, errlen, "TS_UNACCEPTABLE: peer allows "
-			    "none of %s === %s", a, b), IKE_CHILD_FAIL;
-		case N_CHILD_SA_NOT_FOUND:
-			return ike_errf(err, errlen, "peer has no CHILD_SA for our "
-			    "inbound SPI %08x to rekey (CHILD_SA_NOT_FOUND)",
-			    x->rekey_spi), IKE_CHILD_FAIL;
-		case N_TEMPORARY_FAILURE:
-			return ike_errf(err, errlen, "peer answered the %s with "
-			    "TEMPORARY_FAILURE: it is rekeying or deleting that SA "
-			    "itself; try again later", what), IKE_CHILD_FAIL;
-		case N_NO_ADDITIONAL_SAS:
-			return ike_errf(err, errlen, "peer takes no more CHILD_SAs "
-			    "on this IKE SA (NO_ADDITIONAL_SAS)"), IKE_CHILD_FAIL;
-		}
-		return ike_errf(err, errlen, "peer refused the %s: %s (%u)", what,
-		    ike_notify_name(no.type) ? ike_notify_name(no.type) :
-		    "error", no.type), IKE_CHILD_FAIL;
+			    "IKE proposals for the rekey (NO_PROPOSAL_CHOSEN); we "
+			    "proposed %s", a), IKE_CHILD_FAIL;
+		/* The one an operator can't see from here: a PFS group on
+		 * one side only (or another one). */
+		groups_str(&ours[0], g, sizeof(g));
+		if (x->group != 0)
+			return ike_errf(err, errlen, "peer accepted none of "
+			    "our CHILD_SA proposals (NO_PROPOSAL_CHOSEN); we "
+			    "proposed %s, PFS with %s: a PFS mismatch if the "
+			    "peer's ESP proposals have no DH group or another",
+			    a, g), IKE_CHILD_FAIL;
+		return ike_errf(err, errlen, "peer accepted none of our "
+		    "CHILD_SA proposals (NO_PROPOSAL_CHOSEN); we proposed "
+		    "%s, with no DH group: a PFS mismatch if the peer's ESP "
+		    "proposals require one", a), IKE_CHILD_FAIL;
+	case N_INVALID_KE_PAYLOAD:
+		if (no.len != 2)
+			return ike_errf(err, errlen, "INVALID_KE_PAYLOAD "
+			    "without its group"), IKE_CHILD_FAIL;
+		want = ike_get16(no.data);
+		if (x->group == 0 && !offers_group(ours, n, want))
+			return ike_errf(err, errlen, "PFS mismatch: peer "
+			    "requires %s (INVALID_KE_PAYLOAD), our ESP "
+			    "proposals have no DH group", gname(want)),
+			    IKE_CHILD_FAIL;
+		if (!offers_group(ours, n, want) || want == x->group)
+			return ike_errf(err, errlen, "peer wants KE group %s "
+			    "(%u) for the %s, which we %s", gname(want), want,
+			    what, want == x->group ? "sent already" :
+			    "did not propose"), IKE_CHILD_FAIL;
+		ike_errf(err, errlen, "peer wants KE group %s instead of %s "
+		    "for the %s: sending the request again", gname(want),
+		    gname(x->group), what);
+		x->group = want;
+		return IKE_CHILD_RETRY;
+	case N_CHILD_SA_NOT_FOUND:
+		return ike_errf(err, errlen, "peer has no CHILD_SA for our "
+		    "inbound SPI %08x to rekey (CHILD_SA_NOT_FOUND)",
+		    x->rekey_spi), IKE_CHILD_FAIL;
+	case N_TEMPORARY_FAILURE:
+		return ike_errf(err, errlen, "peer answered the %s with "
+		    "TEMPORARY_FAILURE: it is rekeying or deleting that SA "
+		    "itself; try again later", what), IKE_CHILD_FAIL;
+	case N_NO_ADDITIONAL_SAS:
+		return ike_errf(err, errlen, "peer takes no more CHILD_SAs "
+		    "on this IKE SA (NO_ADDITIONAL_SAS)"), IKE_CHILD_FAIL;
 	}
-	return IKE_CHILD_OK;
+	/* TS_UNACCEPTABLE, and any other */
+	ike_child_in_refused(&no, what, c, err, errlen);
+	return IKE_CHILD_FAIL;
 }
 
 /* Opens the response to x's request; the Message ID moves on. */
@@ -444,12 +410,9 @@ child_response(struct ike_sa *sa, struct ike_child_xchg *x,
     const struct ike_msg *m, const struct ike_child_req *c,
     struct ike_child *ch, char *err, size_t errlen)
 {
-	struct ike_proposal theirs[IKE_PROPOSALS_MAX];
-	uint8_t spis[IKE_PROPOSALS_MAX][8], gir[IKE_DH_MAX];
-	const struct ike_pld *pl;
+	uint8_t gir[IKE_DH_MAX];
 	const uint8_t *nr;
-	size_t nt, nr_len, glen = 0;
-	char a[512], b[512];
+	size_t nr_len, glen = 0;
 	uint16_t g;
 	enum ike_child_result rc;
 	int krc;
@@ -457,16 +420,8 @@ child_response(struct ike_sa *sa, struct ike_child_xchg *x,
 	if ((rc = refused(x, m, c->esp, c->nesp, c, err, errlen)) !=
 	    IKE_CHILD_OK)
 		return rc;
-	nt = their_props(m, IKE_PROTO_ESP, 4, theirs, spis);
-	if (nt != 1)
-		return ike_errf(err, errlen, "CREATE_CHILD_SA response: no single "
-		    "ESP proposal with a 4-byte SPI"), IKE_CHILD_FAIL;
-	if (ike_xform_select(c->esp, c->nesp, theirs, 1, 0, &ch->chosen,
-	    NULL) != 0) {
-		ike_xform_format(&theirs[0], a, sizeof(a));
-		return ike_errf(err, errlen, "peer chose ESP %s, which we did not "
-		    "propose", a), IKE_CHILD_FAIL;
-	}
+	if (ike_child_in(m, CREATE_CHILD_SA, c, 0, ch, err, errlen) != 0)
+		return IKE_CHILD_FAIL;
 	g = chosen_group(&ch->chosen);
 	if (g != x->group)
 		return ike_errf(err, errlen, "peer chose ESP with %s, but our KE "
@@ -474,29 +429,10 @@ child_response(struct ike_sa *sa, struct ike_child_xchg *x,
 		    gname(x->group) : "none"), IKE_CHILD_FAIL;
 	if (nonce_of(m, &nr, &nr_len, err, errlen) != 0)
 		return IKE_CHILD_FAIL;
-	ch->spi_in = c->spi_in;
-	ch->spi_out = ike_get32(spis[0]);
-	if ((pl = ike_msg_find(m, IKE_PLD_TSI, 0)) == NULL ||
-	    ike_pld_ts(pl, ch->tsi, IKE_TS_MAX, &ch->ntsi, err, errlen) != 0 ||
-	    (pl = ike_msg_find(m, IKE_PLD_TSR, 0)) == NULL ||
-	    ike_pld_ts(pl, ch->tsr, IKE_TS_MAX, &ch->ntsr, err, errlen) != 0)
-		return ike_errf(err, errlen, "CREATE_CHILD_SA response: traffic "
-		    "selectors missing or malformed"), IKE_CHILD_FAIL;
-	/* RFC 7296 2.9: a responder may only narrow */
-	if (!ike_ts_inside(ch->tsi, ch->ntsi, c->tsi, c->ntsi) ||
-	    !ike_ts_inside(ch->tsr, ch->ntsr, c->tsr, c->ntsr)) {
-		ike_ts_format_list(ch->tsi, ch->ntsi, a, sizeof(a));
-		ike_ts_format_list(ch->tsr, ch->ntsr, b, sizeof(b));
-		return ike_errf(err, errlen, "peer granted %s === %s, more than we "
-		    "asked", a, b), IKE_CHILD_FAIL;
-	}
 	if (g != 0 && shared(x->dh, m, g, gir, &glen, err, errlen) != 0)
 		return IKE_CHILD_FAIL;
-	/* RFC 7296 2.17: KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr) */
-	krc = ike_child_keymat(sa->suite.prf, &sa->keys.d,
-	    ch->chosen.xf[IKE_XF_ENCR][0].id,
-	    ch->chosen.xf[IKE_XF_ENCR][0].keylen, g ? gir : NULL, glen, x->ni,
-	    x->ni_len, nr, nr_len, &ch->keys, err, errlen);
+	krc = ike_child_derive(sa, ch, g ? gir : NULL, glen, x->ni, x->ni_len,
+	    nr, nr_len, err, errlen);
 	OPENSSL_cleanse(gir, sizeof(gir));
 	if (krc != 0)
 		return IKE_CHILD_FAIL;
@@ -548,7 +484,7 @@ ike_rekey_response(struct ike_sa *sa, struct ike_child_xchg *x,
 
 	if ((rc = refused(x, m, ours, n, NULL, err, errlen)) != IKE_CHILD_OK)
 		return rc;
-	nt = their_props(m, IKE_PROTO_IKE, 8, theirs, spis);
+	nt = ike_child_in_props(m, IKE_PROTO_IKE, 8, theirs, spis);
 	/* The answer is one proposal, one transform a type, out of ours. */
 	if (nt != 1 || ike_xform_select(ours, n, theirs, 1, 0, &pick,
 	    NULL) != 0 || memcmp(pick.n, theirs[0].n, sizeof(pick.n)) != 0) {
@@ -713,15 +649,13 @@ child_request(struct ike_sa *sa, const struct ike_msg *m,
     struct ike_child_made *made, struct ike_buf *in, char *err, size_t errlen)
 {
 	struct ike_proposal theirs[IKE_PROPOSALS_MAX];
-	struct ike_ts tsi[IKE_TS_MAX], tsr[IKE_TS_MAX];
 	uint8_t spis[IKE_PROPOSALS_MAX][8], spi[4], nr[IKE_NONCE_LEN];
 	uint8_t gir[IKE_DH_MAX];
 	struct ike_child *ch = &made->child;
 	struct ike_dh *dh = NULL;
 	const struct ike_pld *pl;
 	struct ike_notify no;
-	size_t nt, idx, ntsi, ntsr, glen = 0;
-	char a[512], b[512], c[512], d[512];
+	size_t nt, idx, glen = 0;
 	uint16_t g;
 	long k;
 	int rc;
@@ -749,7 +683,7 @@ child_request(struct ike_sa *sa, const struct ike_msg *m,
 		made->rekeyed_index = (size_t)k;
 	}
 
-	nt = their_props(m, IKE_PROTO_ESP, 4, theirs, spis);
+	nt = ike_child_in_props(m, IKE_PROTO_ESP, 4, theirs, spis);
 	if (ike_xform_select(cfg->esp, cfg->nesp, theirs, nt, 0, &ch->chosen,
 	    &idx) != 0) {
 		say_no_esp(cfg->esp, cfg->nesp, theirs, nt, err, errlen);
@@ -765,37 +699,18 @@ child_request(struct ike_sa *sa, const struct ike_msg *m,
 		return IKE_CHILD_FAIL;
 	}
 	ch->spi_out = ike_get32(spis[idx]);
-	if ((pl = ike_msg_find(m, IKE_PLD_TSI, 0)) == NULL ||
-	    ike_pld_ts(pl, tsi, IKE_TS_MAX, &ntsi, err, errlen) != 0 ||
-	    (pl = ike_msg_find(m, IKE_PLD_TSR, 0)) == NULL ||
-	    ike_pld_ts(pl, tsr, IKE_TS_MAX, &ntsr, err, errlen) != 0) {
+	if (ike_child_narrow(m, cfg->local_ts, cfg->nlocal_ts, cfg->remote_ts,
+	    cfg->nremote_ts, ch, err, errlen) != 0) {
 		ike_put_notify(in, 0, N_TS_UNACCEPTABLE, NULL, 0, NULL, 0);
-		return ike_errf(err, errlen, "TS_UNACCEPTABLE: traffic selectors "
-		    "missing or malformed"), IKE_CHILD_FAIL;
-	}
-	/* TSi is the initiator's side: our remote_ts; TSr, our local_ts */
-	ch->ntsi = ike_ts_narrow(tsi, ntsi, cfg->remote_ts, cfg->nremote_ts,
-	    ch->tsi, IKE_TS_MAX);
-	ch->ntsr = ike_ts_narrow(tsr, ntsr, cfg->local_ts, cfg->nlocal_ts,
-	    ch->tsr, IKE_TS_MAX);
-	if (ch->ntsi == 0 || ch->ntsr == 0) {
-		ike_ts_format_list(tsi, ntsi, a, sizeof(a));
-		ike_ts_format_list(tsr, ntsr, b, sizeof(b));
-		ike_ts_format_list(cfg->remote_ts, cfg->nremote_ts, c, sizeof(c));
-		ike_ts_format_list(cfg->local_ts, cfg->nlocal_ts, d, sizeof(d));
-		ike_put_notify(in, 0, N_TS_UNACCEPTABLE, NULL, 0, NULL, 0);
-		return ike_errf(err, errlen, "TS_UNACCEPTABLE: peer proposed %s === "
-		    "%s, we allow %s === %s", a, b, c, d), IKE_CHILD_FAIL;
+		return IKE_CHILD_FAIL;
 	}
 	if (ike_random(nr, sizeof(nr), err, errlen) != 0)
 		return IKE_CHILD_DROP;
 	if (g != 0 && peer_ke(m, g, &dh, gir, &glen, in, err, errlen) != 0)
 		return IKE_CHILD_FAIL;
 	ch->spi_in = cfg->spi_in;
-	rc = ike_child_keymat(sa->suite.prf, &sa->keys.d,
-	    ch->chosen.xf[IKE_XF_ENCR][0].id,
-	    ch->chosen.xf[IKE_XF_ENCR][0].keylen, g ? gir : NULL, glen, ni,
-	    ni_len, nr, sizeof(nr), &ch->keys, err, errlen);
+	rc = ike_child_derive(sa, ch, g ? gir : NULL, glen, ni, ni_len, nr,
+	    sizeof(nr), err, errlen);
 	OPENSSL_cleanse(gir, sizeof(gir));
 	if (rc != 0) {
 		ike_dh_free(dh);
@@ -838,7 +753,7 @@ ike_rekey_request(struct ike_sa *sa, const struct ike_msg *m,
 	int rc;
 
 	made->kind = IKE_CHILD_IKE_REKEY;
-	nt = their_props(m, IKE_PROTO_IKE, 8, theirs, spis);
+	nt = ike_child_in_props(m, IKE_PROTO_IKE, 8, theirs, spis);
 	if (ike_xform_select(ours, n, theirs, nt, 0, &pick, &idx) != 0) {
 		ike_xform_mismatch(ours, n, theirs, nt, a, sizeof(a));
 		ike_put_notify(in, 0, N_NO_PROPOSAL_CHOSEN, NULL, 0, NULL, 0);
