@@ -253,7 +253,7 @@ unit-build: deps $(UNIT_TESTS)
 UNIT_SRCS = $(SIM_GCM_C) driver/sa_parse.c driver/sa_pack.c driver/spd_parse.c sim/common/pcap.c \
             tests/unit/scratch.c
 UNIT_HDRS = $(SIM_GCM_H) driver/sa_parse.h driver/sa_pack.h driver/spd_parse.h sim/common/pcap.h \
-            tests/unit/scratch.h $(GEN)
+            tests/unit/scratch.h tests/unit/rng.h $(GEN)
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_SRCS) $(UNIT_HDRS)
 	@mkdir -p $(BUILD)/unit
 	$(CC) $(CFLAGS) -Isim/gcm -Idriver -I$(BUILD)/gen -Isim/common -Itests/unit -o $@ $< $(UNIT_SRCS) $(UNIT_LIBS) -lcmocka -lcrypto
@@ -277,9 +277,11 @@ HOST_CRYPTO_HDRS = host/ike_crypto.h host/ike_xform.h
 $(BUILD)/unit/test_ike_crypto: $(HOST_CRYPTO_SRCS) $(HOST_CRYPTO_HDRS)
 $(BUILD)/unit/test_ike_crypto: UNIT_LIBS = -Ihost $(HOST_CRYPTO_SRCS)
 # the same inputs through tests/unit/ike_crypto_oracle.py (run-tests.sh)
-$(BUILD)/unit/ike_crypto_cross: tests/unit/ike_crypto_cross.c $(HOST_CRYPTO_SRCS) $(HOST_CRYPTO_HDRS)
+# (both cross tools: their lines, tests/unit/cross_out.c; tests/unit/rng.h)
+CROSS_OUT = tests/unit/cross_out.c tests/unit/cross_out.h tests/unit/rng.h
+$(BUILD)/unit/ike_crypto_cross: tests/unit/ike_crypto_cross.c $(CROSS_OUT) $(HOST_CRYPTO_SRCS) $(HOST_CRYPTO_HDRS)
 	@mkdir -p $(BUILD)/unit
-	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_CRYPTO_SRCS) -lcrypto
+	$(CC) $(CFLAGS) -Ihost -o $@ $< tests/unit/cross_out.c $(HOST_CRYPTO_SRCS) -lcrypto
 unit-build: $(BUILD)/unit/ike_crypto_cross
 # IKE_SA_INIT, both ends in one process (host/ike_init.c)
 HOST_INIT_SRCS = host/ike_init.c host/ike_sa.c $(HOST_IKE_SRCS) host/ike_crypto.c host/ike_xform.c
@@ -303,9 +305,9 @@ $(HOST_CHILD_TESTS): UNIT_LIBS = -Ihost $(HOST_CHILD_SRCS) tests/unit/ike_pair.c
 # their messages taken apart by scapy and python3-cryptography, the KEYMAT with
 # PFS and the rekeyed IKE SA's keys computed again from them
 # (tests/unit/ike_crypto_oracle.py --exchanges; run-tests.sh)
-$(BUILD)/unit/ike_exch_cross: tests/unit/ike_exch_cross.c $(HOST_CHILD_SRCS) $(HOST_CHILD_HDRS)
+$(BUILD)/unit/ike_exch_cross: tests/unit/ike_exch_cross.c $(CROSS_OUT) $(HOST_CHILD_SRCS) $(HOST_CHILD_HDRS)
 	@mkdir -p $(BUILD)/unit
-	$(CC) $(CFLAGS) -Ihost -o $@ $< $(HOST_CHILD_SRCS) -lcrypto
+	$(CC) $(CFLAGS) -Ihost -o $@ $< tests/unit/cross_out.c $(HOST_CHILD_SRCS) -lcrypto
 unit-build: $(BUILD)/unit/ike_exch_cross
 # X.509 credentials and IKE_AUTH with certificates (host/ike_cert.c), the
 # keys made by the openssl command at test time; the config loader for

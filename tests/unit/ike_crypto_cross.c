@@ -32,7 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cross_out.h"
 #include "ike_crypto.h"
+#include "rng.h"
 
 extern char **environ;
 
@@ -84,15 +86,11 @@ struct kase {
 static uint64_t rng;
 static size_t nchecks, nbad;
 
-/* splitmix64: reproducible from --seed. */
+/* splitmix64 (rng.h): reproducible from --seed. */
 static uint64_t
 rnd(void)
 {
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return rng_splitmix64(&rng);
 }
 
 static size_t
@@ -358,55 +356,35 @@ compute(struct kase *k)
 }
 
 static void
-put(FILE *f, const char *name, const uint8_t *p, size_t len)
-{
-	fprintf(f, "%s ", name);
-	while (len-- > 0)
-		fprintf(f, "%02x", *p++);
-	fprintf(f, "\n");
-}
-
-static void
-put64(FILE *f, const char *name, uint64_t v)
-{
-	uint8_t b[8];
-	int i;
-
-	for (i = 0; i < 8; i++)
-		b[i] = (uint8_t)(v >> (56 - 8 * i));
-	put(f, name, b, 8);
-}
-
-static void
 write_case(FILE *f, size_t i, const struct kase *k)
 {
 	fprintf(f, "case %zu\nseed %u\ngroup %u\n", i, k->seed, k->group);
 	fprintf(f, "encr %u\nencr_bits %u\ninteg %u\nprf %u\n", k->s.encr,
 	    k->s.encr_bits, k->s.integ, k->s.prf);
-	put(f, "priv_i", k->priv_i, k->privlen);
-	put(f, "priv_r", k->priv_r, k->privlen);
-	put(f, "ni", k->ni, k->nilen);
-	put(f, "nr", k->nr, k->nrlen);
-	put64(f, "spi_i", k->spi_i);
-	put64(f, "spi_r", k->spi_r);
+	cross_put(f, "priv_i", k->priv_i, k->privlen);
+	cross_put(f, "priv_r", k->priv_r, k->privlen);
+	cross_put(f, "ni", k->ni, k->nilen);
+	cross_put(f, "nr", k->nr, k->nrlen);
+	cross_put64(f, "spi_i", k->spi_i);
+	cross_put64(f, "spi_r", k->spi_r);
 	fprintf(f, "esp_bits %u\n", k->esp_bits);
-	put(f, "pfs_gir", k->pfs_gir, k->pfslen);
+	cross_put(f, "pfs_gir", k->pfs_gir, k->pfslen);
 	fprintf(f, "rekey_encr %u\nrekey_encr_bits %u\nrekey_integ %u\n"
 	    "rekey_prf %u\n", k->rs.encr, k->rs.encr_bits, k->rs.integ,
 	    k->rs.prf);
-	put(f, "rekey_ni", k->rni, k->rnilen);
-	put(f, "rekey_nr", k->rnr, k->rnrlen);
-	put(f, "rekey_gir", k->rgir, k->rgirlen);
-	put64(f, "rekey_spi_i", k->rspi_i);
-	put64(f, "rekey_spi_r", k->rspi_r);
-	put(f, "psk", k->psk, k->psklen);
-	put(f, "msg1", k->msg1, k->m1len);
-	put(f, "id_i", k->id, k->idlen);
+	cross_put(f, "rekey_ni", k->rni, k->rnilen);
+	cross_put(f, "rekey_nr", k->rnr, k->rnrlen);
+	cross_put(f, "rekey_gir", k->rgir, k->rgirlen);
+	cross_put64(f, "rekey_spi_i", k->rspi_i);
+	cross_put64(f, "rekey_spi_r", k->rspi_r);
+	cross_put(f, "psk", k->psk, k->psklen);
+	cross_put(f, "msg1", k->msg1, k->m1len);
+	cross_put(f, "id_i", k->id, k->idlen);
 	fprintf(f, "sk_off %zu\n", k->sk_off);
-	put(f, "sk_prefix", k->prefix, k->sk_off + 4);
-	put(f, "sk_plain", k->plain, k->plen);
-	put(f, "sk_msg", k->msg, k->mlen);
-	put(f, "sk_plain_r", k->plain_r, k->plen_r);
+	cross_put(f, "sk_prefix", k->prefix, k->sk_off + 4);
+	cross_put(f, "sk_plain", k->plain, k->plen);
+	cross_put(f, "sk_msg", k->msg, k->mlen);
+	cross_put(f, "sk_plain_r", k->plain_r, k->plen_r);
 }
 
 static int

@@ -310,7 +310,7 @@ def read_cases(path):
             elif name in NUMBERS:
                 cur[name] = int(value)
             else:
-                cur[name] = bytes.fromhex(value)
+                cur[name] = b"" if value == "-" else bytes.fromhex(value)
     return cases
 
 

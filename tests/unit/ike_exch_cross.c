@@ -25,39 +25,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cross_out.h"
 #include "ike_auth.h"
 #include "ike_child.h"
 #include "ike_info.h"
 #include "ike_init.h"
+#include "rng.h"
 
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 
 static FILE *out;
-static uint64_t rng;
+static uint64_t rng;		/* splitmix64, rng.h */
 
 #define CHECK(x) do { if (!(x)) { fprintf(stderr, "ike_exch_cross:%d: %s: " \
 	"%s\n", __LINE__, #x, err); exit(1); } } while (0)
-
-static uint64_t
-rnd(void)
-{
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void
-put(const char *name, const void *p, size_t len)
-{
-	fprintf(out, "%s ", name);
-	for (size_t i = 0; i < len; i++)
-		fprintf(out, "%02x", ((const uint8_t *)p)[i]);
-	if (len == 0)
-		fprintf(out, "-");
-	fprintf(out, "\n");
-}
 
 static void
 num(const char *name, unsigned long long v)
@@ -83,18 +64,8 @@ suite(const char *pre, const struct ike_sa *sa)
 	num(n, sa->suite.prf);
 	for (size_t i = 0; i < N(names); i++) {
 		snprintf(n, sizeof(n), "%ssk_%s", pre, names[i]);
-		put(n, k[i]->b, k[i]->len);
+		cross_put(out, n, k[i]->b, k[i]->len);
 	}
-}
-
-static void
-put64(const char *name, uint64_t v)
-{
-	uint8_t b[8];
-
-	for (int k = 0; k < 8; k++)
-		b[k] = (uint8_t)(v >> (56 - 8 * k));
-	put(name, b, 8);
 }
 
 /* A private value valid for the group (below an ECP group's order). */
@@ -108,14 +79,14 @@ planted(uint16_t group, const char *name)
 	char err[256] = "";
 
 	for (size_t i = 0; i < len; i++)
-		p[i] = (uint8_t)rnd();
+		p[i] = (uint8_t)rng_splitmix64(&rng);
 	if (group == KE_ECP_521)
 		p[0] = 0;
 	else if (group == KE_ECP_256 || group == KE_ECP_384)
 		p[0] &= 0x7f;
 	p[len - 1] |= 1;
 	CHECK(ike_dh_new_private(group, p, len, &dh, err, sizeof(err)) == 0);
-	put(name, p, len);
+	cross_put(out, name, p, len);
 	return dh;
 }
 
@@ -229,14 +200,14 @@ one(unsigned n, const char *ike_s, const char *group_s, uint16_t group,
 	    &l2, err, sizeof(err)) == IKE_CHILD_OK);
 	CHECK(ike_child_response_in(&i, &x, m2, l2, &req, &ci, err,
 	    sizeof(err)) == IKE_CHILD_OK);
-	put("child_req", m1, l1);
-	put("child_resp", m2, l2);
+	cross_put(out, "child_req", m1, l1);
+	cross_put(out, "child_resp", m2, l2);
 	num("child_msgid", x.msgid);
 	num("rekey_spi", first_i.spi_in);
 	num("child_spi_i", ci.spi_in);
 	num("child_spi_r", ci.spi_out);
-	put("child_i2r", ci.keys.i2r.b, ci.keys.i2r.len);
-	put("child_r2i", ci.keys.r2i.b, ci.keys.r2i.len);
+	cross_put(out, "child_i2r", ci.keys.i2r.b, ci.keys.i2r.len);
+	cross_put(out, "child_r2i", ci.keys.r2i.b, ci.keys.r2i.len);
 	kids_r[1] = made.child;
 	ike_child_xchg_clear(&x);
 
@@ -251,12 +222,12 @@ one(unsigned n, const char *ike_s, const char *group_s, uint16_t group,
 	    &l2, err, sizeof(err)) == IKE_CHILD_OK);
 	CHECK(ike_child_ike_rekey_response_in(&i, &x, m2, l2, rk, nrk, &ni, err,
 	    sizeof(err)) == IKE_CHILD_OK);
-	put("ike_req", m1, l1);
-	put("ike_resp", m2, l2);
+	cross_put(out, "ike_req", m1, l1);
+	cross_put(out, "ike_resp", m2, l2);
 	num("ike_msgid", x.msgid);
 	suite("new_", &ni);
-	put64("new_spi_i", ni.spi_i);
-	put64("new_spi_r", ni.spi_r);
+	cross_put64(out, "new_spi_i", ni.spi_i);
+	cross_put64(out, "new_spi_r", ni.spi_r);
 	ike_child_xchg_clear(&x);
 
 	/* both CHILD_SAs, moved to the new IKE SA, deleted over it */
@@ -270,8 +241,8 @@ one(unsigned n, const char *ike_s, const char *group_s, uint16_t group,
 	CHECK(got.nesp == 2);
 	CHECK(ike_info_response_in(&ni, m2, l2, NULL, 0, &got, err,
 	    sizeof(err)) == IKE_INFO_OK);
-	put("info_req", m1, l1);
-	put("info_resp", m2, l2);
+	cross_put(out, "info_req", m1, l1);
+	cross_put(out, "info_resp", m2, l2);
 	ike_child_keys_wipe(&kids_r[1].keys);
 	ike_child_keys_wipe(&ci.keys);
 	ike_child_keys_wipe(&first_i.keys);

@@ -19,6 +19,7 @@
 
 #include "dp_ts.h"
 #include "ike_wire.h"
+#include "rng.h"
 
 static struct ike_ts
 range(const char *a, const char *b, uint8_t proto)
@@ -51,6 +52,16 @@ assert_prefixes(const struct dp_prefix *p, size_t n, const char *const *want)
 	assert_null(want[n]);
 }
 
+/* a .. b (any protocol) as exactly the prefixes want. */
+static void
+assert_range(const char *a, const char *b, const char *const *want)
+{
+	struct dp_prefix p[256];
+	struct ike_ts ts = range(a, b, 0);
+
+	assert_prefixes(p, dp_range_prefixes(&ts, p, 256), want);
+}
+
 static void
 test_known_ranges(void **state)
 {
@@ -67,27 +78,14 @@ test_known_ranges(void **state)
 		NULL };
 	struct dp_prefix p[256];
 	struct ike_ts ts;
-	size_t n;
 
 	(void)state;
-	ts = range("10.1.0.0", "10.1.0.255", 0);
-	n = dp_range_prefixes(&ts, p, 256);
-	assert_prefixes(p, n, r24);
-	ts = range("10.1.0.1", "10.1.0.254", 0);
-	n = dp_range_prefixes(&ts, p, 256);
-	assert_prefixes(p, n, r14);
-	ts = range("0.0.0.0", "255.255.255.255", 0);
-	n = dp_range_prefixes(&ts, p, 256);
-	assert_prefixes(p, n, all4);
-	ts = range("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 0);
-	n = dp_range_prefixes(&ts, p, 256);
-	assert_prefixes(p, n, all6);
-	ts = range("192.0.2.7", "192.0.2.7", 0);
-	n = dp_range_prefixes(&ts, p, 256);
-	assert_prefixes(p, n, host);
-	ts = range("2001:db8::", "2001:db8:1::ffff:ffff:ffff:ffff", 0);
-	n = dp_range_prefixes(&ts, p, 256);
-	assert_prefixes(p, n, v6);
+	assert_range("10.1.0.0", "10.1.0.255", r24);
+	assert_range("10.1.0.1", "10.1.0.254", r14);
+	assert_range("0.0.0.0", "255.255.255.255", all4);
+	assert_range("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", all6);
+	assert_range("192.0.2.7", "192.0.2.7", host);
+	assert_range("2001:db8::", "2001:db8:1::ffff:ffff:ffff:ffff", v6);
 	/* Empty, and more than fit: 0. */
 	ts = range("10.1.0.9", "10.1.0.8", 0);
 	assert_int_equal(dp_range_prefixes(&ts, p, 256), 0);
@@ -95,16 +93,7 @@ test_known_ranges(void **state)
 	assert_int_equal(dp_range_prefixes(&ts, p, 13), 0);
 }
 
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t
-rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 2685821657736338717ull;
-}
+static uint64_t rng = 0x9e3779b97f4a7c15ull;	/* xorshift64*, rng.h */
 
 typedef unsigned __int128 u128;
 
@@ -138,8 +127,8 @@ test_random_ranges_tile(void **state)
 		ts.type = v6 ? IKE_TS_IPV6_RANGE : IKE_TS_IPV4_RANGE;
 		ts.eport = 65535;
 		for (i = 0; i < bytes; i++) {
-			ts.start[i] = (uint8_t)rnd();
-			ts.end[i] = (uint8_t)rnd();
+			ts.start[i] = (uint8_t)rng_xorshift64s(&rng);
+			ts.end[i] = (uint8_t)rng_xorshift64s(&rng);
 		}
 		/* Often a short range inside one block: the usual case. */
 		if (round % 3 == 0)

@@ -25,22 +25,14 @@
 #include <cmocka.h>
 
 #include "pcap.h"
+#include "rng.h"
 #include "scratch.h"
 
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* xorshift64*: deterministic frames, the same on every run. */
+/* xorshift64* (rng.h): deterministic frames, the same on every run. */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t
-rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
 
 static void
 fill(uint8_t *p, size_t len)
@@ -48,7 +40,7 @@ fill(uint8_t *p, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(rng() >> 56);
+		p[i] = (uint8_t)(rng_xorshift64s(&rng_state) >> 56);
 }
 
 static void
@@ -153,8 +145,8 @@ test_round_trip(void **state)
 
 	(void)state;
 	for (i = 0; i < N; i++) {
-		lens[i] = i < 19 ? fixed[i] : 14 + rng() % (16384 - 14 + 1);
-		ts[i] = i < 6 ? ts_fixed[i] : rng() % 4294967296000000000ull;
+		lens[i] = i < 19 ? fixed[i] : 14 + rng_xorshift64s(&rng_state) % (16384 - 14 + 1);
+		ts[i] = i < 6 ? ts_fixed[i] : rng_xorshift64s(&rng_state) % 4294967296000000000ull;
 		frames[i] = (uint8_t *)malloc(lens[i]);
 		assert_non_null(frames[i]);
 		fill(frames[i], lens[i]);
@@ -805,9 +797,9 @@ test_scapy_reads(void **state)
 	}
 	for (i = 0; i < N; i++) {
 		lens[i] = i == 0 ? 14 : i == 1 ? PCAP_MAX_FRAME : i == 2 ?
-		    9018 : 14 + rng() % (PCAP_MAX_FRAME - 14 + 1);
+		    9018 : 14 + rng_xorshift64s(&rng_state) % (PCAP_MAX_FRAME - 14 + 1);
 		ts[i] = i == 3 ? 4294967295999999999ull :
-		    1700000000000000000ull + rng() % 1000000000000ull;
+		    1700000000000000000ull + rng_xorshift64s(&rng_state) % 1000000000000ull;
 		fill(frames[i], lens[i]);
 	}
 	tmp_path(pcap, sizeof(pcap), "ours.pcap");
