@@ -39,53 +39,49 @@ struct seen {
 	unsigned long long eff_before;
 };
 
-static unsigned long long
-status_hex(const char *key)
+/* key's value in /proc/self/status (after "Key:"), in line; or NULL. */
+static char *
+status(const char *key, char *line, size_t cap)
 {
-	char line[512];
-	unsigned long long v = ~0ull;
 	size_t n = strlen(key);
 	FILE *f = fopen("/proc/self/status", "r");
+	char *v = NULL;
 
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+	while (v == NULL && f != NULL && fgets(line, (int)cap, f) != NULL)
 		if (strncmp(line, key, n) == 0 && line[n] == ':')
-			v = strtoull(line + n + 1, NULL, 16);
+			v = line + n + 1;
 	if (f != NULL)
 		fclose(f);
 	return v;
+}
+
+static unsigned long long
+status_hex(const char *key)
+{
+	char line[512], *v = status(key, line, sizeof(line));
+
+	return v != NULL ? strtoull(v, NULL, 16) : ~0ull;
 }
 
 /* The first number after key (Uid, Gid: the real one), or -1. */
 static long
 status_num(const char *key)
 {
-	char line[512];
-	long v = -1;
-	size_t n = strlen(key);
-	FILE *f = fopen("/proc/self/status", "r");
+	char line[512], *v = status(key, line, sizeof(line));
 
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, key, n) == 0 && line[n] == ':')
-			v = strtol(line + n + 1, NULL, 10);
-	if (f != NULL)
-		fclose(f);
-	return v;
+	return v != NULL ? strtol(v, NULL, 10) : -1;
 }
 
 static int
 groups_count(void)
 {
-	char line[512], *p;
+	char line[512], *p, *v = status("Groups", line, sizeof(line));
 	int n = 0;
-	FILE *f = fopen("/proc/self/status", "r");
 
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, "Groups:", 7) == 0)
-			for (p = strtok(line + 7, " \t\n"); p != NULL;
-			    p = strtok(NULL, " \t\n"))
-				n++;
-	if (f != NULL)
-		fclose(f);
+	if (v != NULL)
+		for (p = strtok(v, " \t\n"); p != NULL;
+		    p = strtok(NULL, " \t\n"))
+			n++;
 	return n;
 }
 
@@ -105,13 +101,17 @@ bind_low(void)
 	return e;
 }
 
-/* Drops in a child; what it saw. */
+/* Drops to user (NULL: stay root), keeping CAP_NET_BIND_SERVICE or not,
+ * in a child; what it saw.  Skips the test unless we are root. */
 static void
-drop_in_child(const struct privs_cfg *cfg, struct seen *out)
+drop_in_child(const char *user, int keep_bind, struct seen *out)
 {
+	struct privs_cfg cfg = { user, keep_bind };
 	int fd[2], st;
 	pid_t pid;
 
+	if (geteuid() != 0)
+		skip();
 	assert_int_equal(pipe(fd), 0);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -120,7 +120,7 @@ drop_in_child(const struct privs_cfg *cfg, struct seen *out)
 
 		memset(&s, 0, sizeof(s));
 		s.eff_before = status_hex("CapEff");
-		s.rc = privs_drop(cfg, s.msg, sizeof(s.msg));
+		s.rc = privs_drop(&cfg, s.msg, sizeof(s.msg));
 		s.eff = status_hex("CapEff");
 		s.prm = status_hex("CapPrm");
 		s.inh = status_hex("CapInh");
@@ -176,13 +176,10 @@ assert_all_gone(const struct seen *s)
 static void
 test_stay_root_keep_nothing(void **state)
 {
-	struct privs_cfg cfg = { NULL, 0 };
 	struct seen s;
 
 	(void)state;
-	if (geteuid() != 0)
-		skip();
-	drop_in_child(&cfg, &s);
+	drop_in_child(NULL, 0, &s);
 	assert_all_gone(&s);
 	assert_int_equal(s.uid, 0);
 	assert_non_null(strstr(s.msg, "no capabilities"));
@@ -191,13 +188,10 @@ test_stay_root_keep_nothing(void **state)
 static void
 test_nobody_keeps_bind(void **state)
 {
-	struct privs_cfg cfg = { "nobody", 1 };
 	struct seen s;
 
 	(void)state;
-	if (geteuid() != 0)
-		skip();
-	drop_in_child(&cfg, &s);
+	drop_in_child("nobody", 1, &s);
 	assert_int_equal(s.rc, 0);
 	/* CAP_NET_BIND_SERVICE is bit 10, and nothing else. */
 	assert_true(s.eff == 1ull << 10);
@@ -216,13 +210,10 @@ test_nobody_keeps_bind(void **state)
 static void
 test_nobody_keeps_nothing(void **state)
 {
-	struct privs_cfg cfg = { "nobody", 0 };
 	struct seen s;
 
 	(void)state;
-	if (geteuid() != 0)
-		skip();
-	drop_in_child(&cfg, &s);
+	drop_in_child("nobody", 0, &s);
 	assert_all_gone(&s);
 	assert_int_equal(s.uid, 65534);
 	assert_int_equal(s.ngroups, 0);
@@ -231,13 +222,10 @@ test_nobody_keeps_nothing(void **state)
 static void
 test_unknown_user_changes_nothing(void **state)
 {
-	struct privs_cfg cfg = { "no-such-user-nicsec", 0 };
 	struct seen s;
 
 	(void)state;
-	if (geteuid() != 0)
-		skip();
-	drop_in_child(&cfg, &s);
+	drop_in_child("no-such-user-nicsec", 0, &s);
 	assert_int_equal(s.rc, -1);
 	assert_non_null(strstr(s.msg, "no user 'no-such-user-nicsec'"));
 	assert_true(s.eff == s.eff_before);
