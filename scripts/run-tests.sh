@@ -133,6 +133,15 @@
 #             errors; a wrong PSK, an unknown peer ID, IKE and ESP proposals
 #             and selectors with nothing in common, each its line; malformed,
 #             oversized and wrong-SPI packets dropped with a line, no SA changed
+#   lifecycle vs strongSwan: nicsecd's timers and actions
+#             (tests/ike/nicsecd_lifecycle.sh) against charon, data plane none:
+#             CHILD_SA rekeys every 3-4 s (rekey_time, life_time, rand_time) seen
+#             on both ends, make-before-break both ways (charon's rekey: the new
+#             inbound SA before the response, the outbound on its DELETE), IKE SA
+#             rekeys keeping the CHILD_SA, 30 % IKE loss each way during rekeys,
+#             charon's DELETEs re-initiated (close_action start), charon killed:
+#             DPD within dpd_delay plus the retransmits, dpd_action restart,
+#             back-off, back when charon is; after each, nothing half-installed
 #   two gateways: two simulated cards between network namespaces at LANES 1
 #             and 4 (tests/card/two_gateways.sh), static SAs and a policy rule
 #             loaded by nicsecctl, the exception path on TAPs: ping and TCP
@@ -296,6 +305,7 @@ done
 suite "IKE_SA_INIT and IKE_AUTH vs strongSwan" bash tests/ike/init_interop.sh "$BUILD"
 suite "CREATE_CHILD_SA and INFORMATIONAL vs strongSwan" bash tests/ike/child_interop.sh "$BUILD"
 suite "nicsecd vs strongSwan" bash tests/ike/nicsecd_interop.sh "$BUILD"
+suite "lifecycle vs strongSwan" bash tests/ike/nicsecd_lifecycle.sh "$BUILD"
 
 echo
 echo "slowest suites:"
