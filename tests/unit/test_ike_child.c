@@ -43,22 +43,13 @@ struct t {
 	char err_i[1024], err_r[1024];
 };
 
+/* Proposals of protocol (IKE_PROTO_ESP, IKE_PROTO_IKE) from s. */
 static void
-esp(const char *s, struct ike_proposal *p, size_t *n)
+props(int protocol, const char *s, struct ike_proposal *p, size_t *n)
 {
 	char err[256];
 
-	if (ike_xform_parse(IKE_PROTO_ESP, s, p, IKE_PROPOSALS_MAX, n, err,
-	    sizeof(err)) != 0)
-		fail_msg("%s: %s", s, err);
-}
-
-static void
-ike(const char *s, struct ike_proposal *p, size_t *n)
-{
-	char err[256];
-
-	if (ike_xform_parse(IKE_PROTO_IKE, s, p, IKE_PROPOSALS_MAX, n, err,
+	if (ike_xform_parse(protocol, s, p, IKE_PROPOSALS_MAX, n, err,
 	    sizeof(err)) != 0)
 		fail_msg("%s: %s", s, err);
 }
@@ -70,8 +61,8 @@ setup(const char *esp_i, const char *esp_r)
 	struct t *t = test_calloc(1, sizeof(*t));
 
 	ike_pair_up(&t->p, "aes256gcm16-prfsha384-ecp384");
-	esp(esp_i, t->esp_i, &t->req.nesp);
-	esp(esp_r, t->esp_r, &t->rc.nesp);
+	props(IKE_PROTO_ESP, esp_i, t->esp_i, &t->req.nesp);
+	props(IKE_PROTO_ESP, esp_r, t->esp_r, &t->rc.nesp);
 	t->req.esp = t->esp_i;
 	t->req.spi_in = 0xc0de0011;
 	ike_pair_ts(&t->req.tsi[0], "10.1.0.0", "10.1.255.255");
@@ -709,6 +700,25 @@ ike_round(struct t *t, struct ike_sa *a, struct ike_sa *b,
 	    new_a, t->err_i, sizeof(t->err_i));
 }
 
+/* The IKE proposals for a rekey: ike_i the initiator's, ike_r the
+ * responder's. */
+static void
+ike_props(struct t *t, const char *ike_i, const char *ike_r)
+{
+	props(IKE_PROTO_IKE, ike_i, t->ike_i, &t->nike_i);
+	props(IKE_PROTO_IKE, ike_r, t->ike_r, &t->nike_r);
+	t->rc.ike = t->ike_r;
+	t->rc.nike = t->nike_r;
+}
+
+/* The original initiator rekeys the IKE SA into new_i, new_r. */
+static void
+i_rekeys(struct t *t, enum ike_child_result *ri, enum ike_child_result *rr)
+{
+	ike_round(t, &t->p.i, &t->p.r, t->ike_i, t->nike_i, &t->new_i,
+	    &t->new_r, ri, rr);
+}
+
 /* The new IKE SA's two ends: one SA, new SPIs, the same keys. */
 static void
 ike_agree(const struct ike_sa *old, const struct ike_sa *ni,
@@ -813,12 +823,9 @@ test_ike_rekey(void **state)
 	(void)state;
 	/* into another suite: the old PRF (SHA-384) makes SKEYSEED, the new
 	 * one (SHA-256) the keys */
-	ike("aes128gcm16-prfsha256-curve25519", t->ike_i, &t->nike_i);
-	ike("aes128gcm16-prfsha256-curve25519", t->ike_r, &t->nike_r);
-	t->rc.ike = t->ike_r;
-	t->rc.nike = t->nike_r;
-	ike_round(t, &t->p.i, &t->p.r, t->ike_i, t->nike_i, &t->new_i,
-	    &t->new_r, &ri, &rr);
+	ike_props(t, "aes128gcm16-prfsha256-curve25519",
+	    "aes128gcm16-prfsha256-curve25519");
+	i_rekeys(t, &ri, &rr);
 	if (rr != IKE_CHILD_OK)
 		fail_msg("responder: %s", t->err_r);
 	if (ri != IKE_CHILD_OK)
@@ -882,11 +889,8 @@ test_ike_rekey_every_group(void **state)
 		char s[80];
 
 		snprintf(s, sizeof(s), "aes256-sha512-%s", groups[g]);
-		ike(s, t->ike_i, &t->nike_i);
-		t->rc.ike = t->ike_i;
-		t->rc.nike = t->nike_i;
-		ike_round(t, &t->p.i, &t->p.r, t->ike_i, t->nike_i, &t->new_i,
-		    &t->new_r, &ri, &rr);
+		ike_props(t, s, s);
+		i_rekeys(t, &ri, &rr);
 		if (rr != IKE_CHILD_OK || ri != IKE_CHILD_OK)
 			fail_msg("%s: %s / %s", s, t->err_r, t->err_i);
 		ike_agree(&t->p.i, &t->new_i, &t->new_r);
@@ -905,12 +909,9 @@ test_ike_rekey_invalid_ke_retry(void **state)
 	enum ike_child_result ri, rr;
 
 	(void)state;
-	ike("aes128gcm16-prfsha256-ecp256-modp3072", t->ike_i, &t->nike_i);
-	ike("aes128gcm16-prfsha256-modp3072", t->ike_r, &t->nike_r);
-	t->rc.ike = t->ike_r;
-	t->rc.nike = t->nike_r;
-	ike_round(t, &t->p.i, &t->p.r, t->ike_i, t->nike_i, &t->new_i,
-	    &t->new_r, &ri, &rr);
+	ike_props(t, "aes128gcm16-prfsha256-ecp256-modp3072",
+	    "aes128gcm16-prfsha256-modp3072");
+	i_rekeys(t, &ri, &rr);
 	assert_int_equal(rr, IKE_CHILD_FAIL);
 	assert_string_equal(t->err_r, "peer's KE is ECP_256, we take MODP_3072 of "
 	    "what it proposed: INVALID_KE_PAYLOAD");
@@ -919,8 +920,7 @@ test_ike_rekey_invalid_ke_retry(void **state)
 	    "ECP_256 for the IKE SA rekey: sending the request again");
 	assert_int_equal(t->new_r.state, IKE_S_NEW);	/* nothing made */
 	assert_int_equal(t->new_i.state, IKE_S_NEW);
-	ike_round(t, &t->p.i, &t->p.r, t->ike_i, t->nike_i, &t->new_i,
-	    &t->new_r, &ri, &rr);
+	i_rekeys(t, &ri, &rr);
 	if (rr != IKE_CHILD_OK || ri != IKE_CHILD_OK)
 		fail_msg("%s / %s", t->err_r, t->err_i);
 	ike_agree(&t->p.i, &t->new_i, &t->new_r);
@@ -936,13 +936,10 @@ test_ike_rekey_no_proposal(void **state)
 	struct snap s;
 
 	(void)state;
-	ike("aes128gcm16-prfsha256-ecp256", t->ike_i, &t->nike_i);
-	ike("aes256-sha512-ecp256", t->ike_r, &t->nike_r);
-	t->rc.ike = t->ike_r;
-	t->rc.nike = t->nike_r;
+	ike_props(t, "aes128gcm16-prfsha256-ecp256",
+	    "aes256-sha512-ecp256");
 	snap(t, &s);
-	ike_round(t, &t->p.i, &t->p.r, t->ike_i, t->nike_i, &t->new_i,
-	    &t->new_r, &ri, &rr);
+	i_rekeys(t, &ri, &rr);
 	assert_int_equal(rr, IKE_CHILD_FAIL);
 	assert_string_equal(t->err_r, "no acceptable IKE proposal for the rekey: "
 	    "peer proposed IKE:AES_GCM_16_128/PRF_HMAC_SHA2_256/ECP_256; we "
@@ -1096,7 +1093,7 @@ test_usable_after_refusal(void **state)
 	(void)state;
 	child_round(t, 0, &ri, &rr);
 	assert_int_equal(ri, IKE_CHILD_FAIL);
-	esp("aes128gcm16-modp2048", t->esp_i, &t->req.nesp);
+	props(IKE_PROTO_ESP, "aes128gcm16-modp2048", t->esp_i, &t->req.nesp);
 	child_ok(t, 0);
 	agree(t);
 	done(t);
