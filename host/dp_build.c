@@ -41,11 +41,20 @@ limit(uint64_t v)
 	return v == 0 ? SA_NO_LIMIT : v;
 }
 
-/* What both SAs share. */
+/* What both SAs share, and each one's direction, ends, SPI and UDP
+ * ports (from src's to dst's). */
 static void
 sa_common(struct nicsec_sa *sa, const struct dp_child_params *p,
-    int family, int esn, const struct ike_key *k)
+    int family, int esn, const struct ike_key *k, int dir,
+    const uint8_t *src, const uint8_t *dst, uint32_t spi, uint16_t sport,
+    uint16_t dport)
 {
+	sa->dir = dir;
+	memcpy(sa->src, src, 16);
+	memcpy(sa->dst, dst, 16);
+	sa->spi = spi;
+	sa->encap_sport = sport;
+	sa->encap_dport = dport;
 	sa->family = family;
 	sa->key_len = k->len - 4;
 	memcpy(sa->key, k->b, sa->key_len);
@@ -171,13 +180,8 @@ dp_build(struct dp *dp, struct dp_child_params *p, struct nicsec_sa *in,
 	/* Ours: KEYMAT is i2r then r2i (RFC 7296 2.17), each a key and
 	 * its salt (RFC 4106 8.1). */
 	sa_common(out, p, lf, esn, p->initiator ? &ch->keys.i2r :
-	    &ch->keys.r2i);
-	out->dir = SA_DIR_OUT;
-	memcpy(out->src, la, 16);
-	memcpy(out->dst, ra, 16);
-	out->spi = ch->spi_out;
-	out->encap_sport = p->local_port;
-	out->encap_dport = p->remote_port;
+	    &ch->keys.r2i, SA_DIR_OUT, la, ra, ch->spi_out, p->local_port,
+	    p->remote_port);
 	/* The card's rules select; the SA's own selector only describes. */
 	out->sel.family = c->rules[0].family;
 	memcpy(out->sel.src, c->rules[0].src, 16);
@@ -188,13 +192,8 @@ dp_build(struct dp *dp, struct dp_child_params *p, struct nicsec_sa *in,
 	set_ether(&p->wan, out->ether_src, out->ether_dst);
 
 	sa_common(in, p, lf, esn, p->initiator ? &ch->keys.r2i :
-	    &ch->keys.i2r);
-	in->dir = SA_DIR_IN;
-	memcpy(in->src, ra, 16);
-	memcpy(in->dst, la, 16);
-	in->spi = ch->spi_in;
-	in->encap_sport = p->remote_port;
-	in->encap_dport = p->local_port;
+	    &ch->keys.i2r, SA_DIR_IN, ra, la, ch->spi_in, p->remote_port,
+	    p->local_port);
 	in->replay_window = p->replay_window;
 	in_selector(dp, in, lts, nl, rts, nr);
 	set_ether(&p->lan, in->ether_src, in->ether_dst);
