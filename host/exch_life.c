@@ -131,20 +131,23 @@ exch_rekey_switch(struct daemon *d, struct ikesa *s, struct child_rec *old,
 void
 exch_rekey_failed(struct daemon *d, struct ikesa *s, struct child_rec *old)
 {
-	double now = dmn_now(), at = now + REKEY_RETRY;
+	double now = dmn_now(), wait = REKEY_RETRY;
 
 	(void)d;
 	if (old->state != CHILD_INSTALLED)
 		return;
-	if (old->expire_at != 0 && at >= old->expire_at) {
+	/* less than REKEY_RETRY left: again half-way to the end */
+	if (old->expire_at != 0 && now + wait >= old->expire_at)
+		wait = (old->expire_at - now) / 2;
+	if (wait < 1) {
 		log_err(s->who, "CHILD_SA %s{%u}: no time left to rekey it "
 		    "again before its life_time runs out in %.0f s", old->name,
 		    old->uniq, old->expire_at - now);
 		return;
 	}
-	old->rekey_at = at;
+	old->rekey_at = now + wait;
 	log_info(s->who, "CHILD_SA %s{%u}: rekeying it again in %.0f s%s",
-	    old->name, old->uniq, REKEY_RETRY, old->expire_at != 0 ?
+	    old->name, old->uniq, wait, old->expire_at != 0 ?
 	    " (before its life_time runs out)" : "");
 }
 

@@ -138,7 +138,8 @@
 #             CHILD_SA rekeys every 3-4 s (rekey_time, life_time, rand_time) seen
 #             on both ends, make-before-break both ways (charon's rekey: the new
 #             inbound SA before the response, the outbound on its DELETE), IKE SA
-#             rekeys keeping the CHILD_SA, 30 % IKE loss each way during rekeys,
+#             rekeys keeping the CHILD_SA, a refused rekey (PFS) ending at
+#             life_time on both ends, 30 % IKE loss each way during rekeys,
 #             charon's DELETEs re-initiated (close_action start), charon killed:
 #             DPD within dpd_delay plus the retransmits, dpd_action restart,
 #             back-off, back when charon is; after each, nothing half-installed

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # nicsecd's timers and actions against strongSwan's charon (kernel-libipsec),
 # between network namespaces (tests/ike/lib.sh), with the data plane `none`.
-# nicsecd initiates two IKE SAs to one charon:
+# nicsecd initiates three IKE SAs to one charon:
 #  - ca/net: CHILD_SA rekey_time 4s, life_time 8s, rand_time 1s; dpd_delay 2s,
 #    dpd_action restart, close_action start, start_action start;
 #  - cb/netb: the IKE SA's rekey_time 6s (rand_time 1s), the CHILD_SA's 1h.
@@ -11,6 +11,10 @@
 #    the SAs alike on both ends with nothing half-installed (sa_match.py, and no
 #    CHILD_SA of charon's in another state, and none of nicsecd's staged);
 #  - IKE SA rekeys by nicsecd: new IKE SPIs on both ends, the CHILD_SA kept;
+#  - charon's rekey of net: nicsecd as the rekey's responder, the new inbound SA
+#    in before its response, the outbound switched on charon's DELETE;
+#  - cc/pfs: a CHILD_SA whose rekey charon refuses (it wants PFS), tried again
+#    while there is time, then deleted at its life_time (6s) on both ends;
 #  - 30 % of IKE lost each way (drop_udp on 500 and 4500) during the rekeys:
 #    they go on, and after the loss nothing is left half-installed;
 #  - charon's DELETE of the CHILD_SA, then of the IKE SA: nicsecd initiates each
@@ -34,15 +38,21 @@ passed=0
 failed=0
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
-for i in 1 2; do
+for i in 1 2 3; do
 	ip -n "$IKE_LEFT" addr add 10.1.$i.1/24 dev lo
 	ip -n "$IKE_RIGHT" addr add 10.2.$i.1/24 dev lo
 done
 
+# charon: one connection for all; its second child, pfs, wants a DH group in
+# CREATE_CHILD_SA (not asked for in IKE_AUTH), so nicsecd's rekeys of it fail
 charon_cfg() {
 	{ charon_conn gw local_addrs=$IKE_RIGHT_IP remote_addrs=%any \
 		proposals=aes128gcm16-prfsha256-curve25519 local.id=right remote.id=left \
-		child.local_ts=10.2.0.0/16 child.remote_ts=10.1.0.0/16 child.esp_proposals=aes128gcm16
+		child.local_ts=10.2.1.0/24,10.2.2.0/24 child.remote_ts=10.1.1.0/24,10.1.2.0/24 \
+		child.esp_proposals=aes128gcm16 |
+		awk '{ print } /^\t\tchildren \{/ {
+			print "\t\t\tpfs {\n\t\t\t\tmode = tunnel\n\t\t\t\tlocal_ts = 10.2.3.0/24"
+			print "\t\t\t\tremote_ts = 10.1.3.0/24\n\t\t\t\tesp_proposals = aes128gcm16-modp2048\n\t\t\t}" }'
 	  charon_psk left right secret; } | swanctl_conf "$IKE_RIGHT" "$R"
 }
 charon_start "$IKE_RIGHT" "$R" || exit 1
@@ -64,12 +74,17 @@ nicsecd_cfg() {
 		rekey_time=6s rand_time=1s over_time=10s \
 		child=netb child.local_ts=10.1.2.0/24 child.remote_ts=10.2.2.0/24 \
 		child.esp_proposals=aes128gcm16 child.start_action=start child.dpd_action=restart
+	[ "$2" = 4s ] && charon_conn cc local_addrs=$IKE_LEFT_IP remote_addrs=$IKE_RIGHT_IP \
+		proposals=aes128gcm16-prfsha256-curve25519 local.id=left remote.id=right \
+		child=pfs child.local_ts=10.1.3.0/24 child.remote_ts=10.2.3.0/24 \
+		child.esp_proposals=aes128gcm16 child.start_action=start \
+		child.rekey_time=3s child.life_time=6s child.rand_time=1s
 	charon_psk left right secret
 }
 nicsecd_cfg 8 4s >"$L/nicsecd.conf"
 nicsecd_start "$IKE_LEFT" "$L" || exit 1
-if nicsecd_wait "$IKE_LEFT" "$L" 2 10; then
-	ok "nicsecd initiated ca and cb"
+if nicsecd_wait "$IKE_LEFT" "$L" 3 10; then
+	ok "nicsecd initiated ca, cb and cc"
 else
 	not_ok "nicsecd initiating: $(grep -i 'error' "$L/nicsecd.log" | head -5)"
 fi
@@ -168,10 +183,10 @@ else
 	not_ok "make-before-break: the lines of the old CHILD_SA's end are missing"
 fi
 # a CHILD_SA never reached its life_time (8 s): rekeyed in time
-if grep -q "reached its life_time" "$L/nicsecd.log"; then
-	not_ok "a CHILD_SA expired: $(grep -m1 'reached its life_time' "$L/nicsecd.log")"
+if grep -q "CHILD_SA net{.*reached its life_time" "$L/nicsecd.log"; then
+	not_ok "a CHILD_SA of net expired: $(grep -m1 'net{.*reached its life_time' "$L/nicsecd.log")"
 else
-	ok "no CHILD_SA reached its life_time (8 s): each was rekeyed in time"
+	ok "no CHILD_SA of net reached its life_time (8 s): each was rekeyed in time"
 fi
 cb_child1=$(ours | awk '$1=="child" && $3=="netb" {print $4}')
 if [ "$i_ours" -ge 2 ] && [ "$i_theirs" -ge 2 ] && [ -n "$cb_child0" ] && [ "$cb_child0" = "$cb_child1" ] &&
@@ -180,6 +195,17 @@ if [ "$i_ours" -ge 2 ] && [ "$i_theirs" -ge 2 ] && [ -n "$cb_child0" ] && [ "$cb
 else
 	not_ok "IKE SA rekeys: $i_ours IKE SAs of cb seen, $i_theirs on charon; CHILD_SA $cb_child0 -> $cb_child1"$'\n'"$(grep 'cb\[' "$L/nicsecd.log" | grep -i 'rekey\|error' | tail -5)"
 fi
+# cc/pfs: its rekey refused (PFS), no time for another: gone at life_time
+if grep -q "cc\[[0-9]*\]: CHILD_SA pfs rekey failed: .*NO_PROPOSAL_CHOSEN" "$L/nicsecd.log" &&
+	grep -q "cc\[[0-9]*\]: CHILD_SA pfs{[0-9]*}: no time left to rekey it again" "$L/nicsecd.log" &&
+	line=$(grep -m1 "cc\[[0-9]*\]: CHILD_SA pfs{[0-9]*} with SPIs .* reached its life_time (6s) without a rekey: deleting it" "$L/nicsecd.log") &&
+	! sa_json "$IKE_RIGHT" "$R" | grep -q '"child": "pfs"'; then
+	ok "a CHILD_SA whose rekey charon refuses: deleted at its life_time on both ends: ${line#* * }"
+else
+	not_ok "life_time: $(grep 'cc\[' "$L/nicsecd.log" | grep -i 'pfs' | tail -4)"
+fi
+nicsecctl_in "$IKE_LEFT" "$L" terminate --ike cc >/dev/null
+sleep 0.3
 consistent "after the rekeys" 2
 
 # ---- charon rekeys net: nicsecd the rekey's responder ------------------------
