@@ -150,23 +150,33 @@ CA=ca=$PKI/x509ca/ca.pem
 # pipefail, grep -q ending a pipe early fails it)
 log_mark() { mark=$(wc -l <"$R/charon.log"); }
 log_since() { log=$(tail -n +$((mark + 1)) "$R/charon.log"); }
+# cert_auth KIND SCHEME TITLE ALSO GOOD BAD: IKE_AUTH with left's and
+# charon's KIND certificates (up TITLE), then charon's log since must show
+# our SCHEME signature verified and the line ALSO: ok "KIND: GOOD", or
+# not_ok "KIND: BAD" with the log
+cert_auth() {
+	local kind=$1 scheme=$2 title=$3 also=$4 good=$5 bad=$6
+	cert_conn $kind | swanctl_conf "$IKE_RIGHT" "$R" >/dev/null || exit 1
+	log_mark
+	auth_probe aes256gcm16-prfsha384-ecp384 "$(ours $kind),$CA" $RT $L
+	up "$title" $L || return 0
+	log_since
+	if grep -q "authentication of '$L' with $scheme successful" <<<"$log" &&
+		grep -q "$also" <<<"$log"; then
+		ok "$kind: $good"
+	else
+		not_ok "$kind: $bad:"$'\n'"$log"
+	fi
+}
 for kind in rsa ecdsa; do
 	case $kind in
 	rsa) scheme=RSA_EMSA_PKCS1_SHA2_256 ;;
 	ecdsa) scheme=ECDSA_WITH_SHA256_DER ;;
 	esac
-	cert_conn $kind | swanctl_conf "$IKE_RIGHT" "$R" >/dev/null || exit 1
-	log_mark
-	auth_probe aes256gcm16-prfsha384-ecp384 "$(ours $kind),$CA" $RT $L
-	if up "IKE_AUTH with $kind certificates both ways" $L; then
-		log_since
-		if grep -q "authentication of '$L' with $scheme successful" <<<"$log" &&
-			grep -q "received end entity cert \"CN=$L\"" <<<"$log"; then
-			ok "$kind: charon took our certificate and verified our $scheme signature"
-		else
-			not_ok "$kind: charon's log does not show our $scheme signature verified:"$'\n'"$log"
-		fi
-	fi
+	cert_auth $kind $scheme "IKE_AUTH with $kind certificates both ways" \
+		"received end entity cert \"CN=$L\"" \
+		"charon took our certificate and verified our $scheme signature" \
+		"charon's log does not show our $scheme signature verified"
 done
 # DNs as IDs: charon's by default with a certificate (its subject), ours
 # given as text, made DER by us and matched by charon against our subject
@@ -254,22 +264,14 @@ charon_stop "$IKE_RIGHT" "$R"
 charon_start "$IKE_RIGHT" "$R" block_threshold=1000 cookie_threshold=1000 cookie_threshold_ip=1000 \
 	signature_authentication=no || exit 1
 for kind in rsa ecdsa; do
-	cert_conn $kind | swanctl_conf "$IKE_RIGHT" "$R" >/dev/null || exit 1
-	log_mark
-	auth_probe aes256gcm16-prfsha384-ecp384 "$(ours $kind),$CA" $RT $L
-	log_since
 	case $kind in
 	rsa) scheme="RSA signature" ;;
 	ecdsa) scheme="ECDSA-256 signature" ;;
 	esac
-	if up "IKE_AUTH with $kind certificates, no RFC 7427" $L; then
-		if grep -q "authentication of '$L' with $scheme successful" <<<"$log" &&
-			grep -q "authentication of '$RT' (myself) with $scheme successful" <<<"$log"; then
-			ok "$kind: charon verified our $scheme and signed with one, as we did"
-		else
-			not_ok "$kind: charon's log does not show $scheme both ways:"$'\n'"$log"
-		fi
-	fi
+	cert_auth $kind "$scheme" "IKE_AUTH with $kind certificates, no RFC 7427" \
+		"authentication of '$RT' (myself) with $scheme successful" \
+		"charon verified our $scheme and signed with one, as we did" \
+		"charon's log does not show $scheme both ways"
 done
 
 # COOKIEs: a charon that asks for one as soon as one IKE SA is half-open
