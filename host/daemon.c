@@ -421,12 +421,18 @@ dmn_terminate(struct daemon *d, const char *ike, const char *child,
     FILE *out)
 {
 	struct ikesa *s, *nx;
+	size_t stopped;
 	int n = 0;
 
 	if (ike == NULL && child == NULL) {
 		fprintf(out, "terminate: give --ike NAME or --child NAME\n");
 		return 1;
 	}
+	/* what the operator closes is not initiated again */
+	if ((stopped = exch_retry_stop(d, ike, child)) > 0)
+		fprintf(out, "terminate: no more tries to initiate %zu child%s "
+		    "that failed to come up\n", stopped, stopped == 1 ? "" :
+		    "ren");
 	for (s = d->t.head; s != NULL; s = nx) {
 		nx = s->next;
 		if (ike != NULL && strcmp(s->conn, ike) != 0 &&
@@ -442,6 +448,8 @@ dmn_terminate(struct daemon *d, const char *ike, const char *child,
 		exch_delete_ike(d, s);
 		n++;
 	}
+	if (n == 0 && stopped > 0)
+		return 0;
 	if (n == 0) {
 		fprintf(out, "terminate: no %s SA '%s' is up\n", child ?
 		    "CHILD" : "IKE", child ? child : ike);

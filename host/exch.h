@@ -145,5 +145,9 @@ void exch_close_action(struct daemon *d, const char *conn, const char *child);
 void exch_retry(struct daemon *d, const char *conn, const char *child,
     const char *why);
 void exch_retry_clear(struct daemon *d, const char *conn);
+/* No more tries for conn's children (NULL: any), or for child (NULL:
+ * any); how many were waiting. */
+size_t exch_retry_stop(struct daemon *d, const char *conn,
+    const char *child);
 
 #endif /* NICSEC_EXCH_H */

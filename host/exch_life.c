@@ -373,15 +373,23 @@ exch_retry(struct daemon *d, const char *conn, const char *child,
 	    e->n);
 }
 
+size_t
+exch_retry_stop(struct daemon *d, const char *conn, const char *child)
+{
+	size_t k = 0, n = d->nretry;
+
+	for (size_t i = 0; i < d->nretry; i++)
+		if ((conn != NULL && strcmp(d->retry[i].conn, conn) != 0) ||
+		    (child != NULL && strcmp(d->retry[i].child, child) != 0))
+			d->retry[k++] = d->retry[i];
+	d->nretry = k;
+	return n - k;
+}
+
 void
 exch_retry_clear(struct daemon *d, const char *conn)
 {
-	size_t k = 0;
-
-	for (size_t i = 0; i < d->nretry; i++)
-		if (strcmp(d->retry[i].conn, conn) != 0)
-			d->retry[k++] = d->retry[i];
-	d->nretry = k;
+	exch_retry_stop(d, conn, NULL);
 }
 
 static void

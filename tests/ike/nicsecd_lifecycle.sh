@@ -38,7 +38,7 @@ passed=0
 failed=0
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
-for i in 1 2 3; do
+for i in 1 2 3 4; do
 	ip -n "$IKE_LEFT" addr add 10.1.$i.1/24 dev lo
 	ip -n "$IKE_RIGHT" addr add 10.2.$i.1/24 dev lo
 done
@@ -53,7 +53,12 @@ charon_cfg() {
 		awk '{ print } /^\t\tchildren \{/ {
 			print "\t\t\tpfs {\n\t\t\t\tmode = tunnel\n\t\t\t\tlocal_ts = 10.2.3.0/24"
 			print "\t\t\t\tremote_ts = 10.1.3.0/24\n\t\t\t\tesp_proposals = aes128gcm16-modp2048\n\t\t\t}" }'
-	  charon_psk left right secret; } | swanctl_conf "$IKE_RIGHT" "$R"
+	  charon_conn back local_addrs=$IKE_RIGHT_IP remote_addrs=$IKE_LEFT_IP \
+		proposals=aes128gcm16-prfsha256-curve25519 local.id=right2 remote.id=left2 \
+		child=netd child.local_ts=10.2.4.0/24 child.remote_ts=10.1.4.0/24 \
+		child.esp_proposals=aes128gcm16
+	  charon_psk left right secret; charon_psk left2 right2 secret2; } |
+		swanctl_conf "$IKE_RIGHT" "$R"
 }
 charon_start "$IKE_RIGHT" "$R" || exit 1
 charon_cfg || exit 1
@@ -79,7 +84,14 @@ nicsecd_cfg() {
 		child=pfs child.local_ts=10.1.3.0/24 child.remote_ts=10.2.3.0/24 \
 		child.esp_proposals=aes128gcm16 child.start_action=start \
 		child.rekey_time=3s child.life_time=6s child.rand_time=1s
+	# cd: charon initiates it, nicsecd rekeys the IKE SA (roles swap)
+	charon_conn cd local_addrs=$IKE_LEFT_IP remote_addrs=$IKE_RIGHT_IP \
+		proposals=aes128gcm16-prfsha256-curve25519 local.id=left2 remote.id=right2 \
+		rekey_time=4s rand_time=1s \
+		child=netd child.local_ts=10.1.4.0/24 child.remote_ts=10.2.4.0/24 \
+		child.esp_proposals=aes128gcm16
 	charon_psk left right secret
+	charon_psk left2 right2 secret2
 }
 nicsecd_cfg 8 4s >"$L/nicsecd.conf"
 nicsecd_start "$IKE_LEFT" "$L" || exit 1
@@ -165,6 +177,10 @@ counts() {
 }
 
 # ---- rekeys by nicsecd: CHILD_SAs (ca) and the IKE SA (cb) -----------------
+swanctl_in "$IKE_RIGHT" "$R" --initiate --child netd --timeout 5 >/dev/null 2>&1 ||
+	not_ok "charon initiating back"
+cd_ike0=$(ours | awk '$1=="ike" && $2=="cd" {print $3 " " $4}')
+cd_child0=$(ours | awk '$1=="child" && $3=="netd" {print $4}')
 cb_child0=$(ours | awk '$1=="child" && $3=="netb" {print $4}')
 : >"$L/watch"
 watch 14
@@ -205,6 +221,20 @@ else
 	not_ok "life_time: $(grep 'cc\[' "$L/nicsecd.log" | grep -i 'pfs' | tail -4)"
 fi
 nicsecctl_in "$IKE_LEFT" "$L" terminate --ike cc >/dev/null
+# cd: charon's IKE SA, rekeyed by nicsecd: nicsecd the new one's initiator
+cd_now=$(nicsecctl_in "$IKE_LEFT" "$L" list-sas --json | python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["ike_sas"]:
+    if s["name"] == "cd" and s["state"] == "ESTABLISHED":
+        print(s["spi_i"], s["spi_r"], s["initiator"], " ".join(c["spi_in"] for c in s["children"] if c["state"] == "INSTALLED"))')
+set -- $cd_now
+if [ -n "$cd_ike0" ] && [ $# -ge 4 ] && [ "$1 $2" != "$cd_ike0" ] && [ "$3" = True ] &&
+	[ "$4" = "$cd_child0" ] && sa_json "$IKE_RIGHT" "$R" | grep -q "\"spi_i\": \"$1\", .*\"state\": \"ESTABLISHED\""; then
+	ok "charon's IKE SA rekeyed by nicsecd: $cd_ike0 -> $1 $2 on both ends, nicsecd its initiator now, CHILD_SA $cd_child0 kept"
+else
+	not_ok "cd's IKE SA rekey: $cd_ike0 -> '$cd_now' (CHILD_SA $cd_child0)"$'\n'"$(grep 'cd\[' "$L/nicsecd.log" | grep -i 'rekey\|error' | tail -4)"
+fi
+swanctl_in "$IKE_RIGHT" "$R" --terminate --ike back >/dev/null 2>&1
 sleep 0.3
 consistent "after the rekeys" 2
 
@@ -272,6 +302,17 @@ if wait_net 5 && [ "$(ours | awk '$1=="ike" && $2=="ca" {print $3}')" != "$ike_o
 	ok "charon deleted the IKE SA: nicsecd initiated a new one with the CHILD_SA (close_action start)"
 else
 	not_ok "charon's DELETE of the IKE SA: $(grep 'close_action\|initiating' "$L/nicsecd.log" | tail -3)"
+fi
+# cb's netb has close_action none
+bid=$(sa_json "$IKE_RIGHT" "$R" | grep '"local_ts": "10.2.2.0/24"' | grep INSTALLED |
+	sed 's/.*"uniqueid": "\([0-9]*\)".*/\1/' | head -1)
+swanctl_in "$IKE_RIGHT" "$R" --terminate --child-id "$bid" >/dev/null 2>&1
+sleep 1
+if grep -q "CHILD_SA netb closed by the peer: close_action none: it stays down" "$L/nicsecd.log" &&
+	! ours | grep -q "netb" && ! sa_json "$IKE_RIGHT" "$R" | grep -q '"local_ts": "10.2.2.0/24"'; then
+	ok "charon deleted netb (close_action none): gone from both ends and not initiated again"
+else
+	not_ok "close_action none: $(grep 'netb' "$L/nicsecd.log" | tail -3)"
 fi
 consistent "after charon's DELETEs" 2
 
