@@ -140,6 +140,19 @@ agree(const struct t *t)
 	assert_memory_not_equal(ci->keys.i2r.b, t->p.first_i.keys.i2r.b, 20);
 }
 
+/* Our last request (resp 0, as the responder reads it) or response (1, as
+ * the initiator reads it): its payloads into m, its summary line want. */
+static void
+seen(struct t *t, int resp, struct ike_msg *m, const char *want)
+{
+	char line[256];
+
+	ike_pair_peek(resp ? &t->p.i : &t->p.r, resp ? t->m2 : t->m1,
+	    resp ? t->l2 : t->l1, m, t->plain, sizeof(t->plain), line,
+	    sizeof(line));
+	assert_string_equal(line, want);
+}
+
 static void
 test_new_child(void **state)
 {
@@ -156,13 +169,9 @@ test_new_child(void **state)
 	assert_string_equal(line, "10.1.0.0/24");
 	ike_ts_format(&t->made.child.tsr[0], line, sizeof(line));
 	assert_string_equal(line, "10.2.0.0/24");
-	ike_pair_peek(&t->p.r, t->m1, t->l1, &m, t->plain, sizeof(t->plain),
-	    line, sizeof(line));
-	assert_string_equal(line, "CREATE_CHILD_SA request 2 [ SA No TSi TSr ]");
+	seen(t, 0, &m, "CREATE_CHILD_SA request 2 [ SA No TSi TSr ]");
 	assert_int_equal(m.hdr.flags, IKE_FLAG_INITIATOR);
-	ike_pair_peek(&t->p.i, t->m2, t->l2, &m, t->plain, sizeof(t->plain),
-	    line, sizeof(line));
-	assert_string_equal(line, "CREATE_CHILD_SA response 2 [ SA No TSi TSr ]");
+	seen(t, 1, &m, "CREATE_CHILD_SA response 2 [ SA No TSi TSr ]");
 	assert_int_equal(m.hdr.flags, IKE_FLAG_RESPONSE);
 	/* IKE_SA_INIT 0, IKE_AUTH 1, this 2 */
 	assert_int_equal(t->p.i.msgid_out, 3);
@@ -184,7 +193,7 @@ test_pfs_every_group(void **state)
 
 	(void)state;
 	for (size_t g = 0; g < sizeof(ids) / sizeof(ids[0]); g++) {
-		char s[64], line[256];
+		char s[64];
 		struct t *t;
 		struct ike_msg m;
 		struct ike_ke ke;
@@ -198,17 +207,13 @@ test_pfs_every_group(void **state)
 		agree(t);
 		assert_int_equal(t->ci.keys.i2r.len, 36);
 		assert_int_equal(t->ci.chosen.xf[IKE_XF_KE][0].id, ids[g]);
-		ike_pair_peek(&t->p.r, t->m1, t->l1, &m, t->plain,
-		    sizeof(t->plain), line, sizeof(line));
-		assert_string_equal(line, "CREATE_CHILD_SA request 2 [ SA No KE "
+		seen(t, 0, &m, "CREATE_CHILD_SA request 2 [ SA No KE "
 		    "TSi TSr ]");
 		assert_int_equal(ike_pld_ke(ike_msg_find(&m, IKE_PLD_KE, 0), &ke,
 		    NULL, 0), 0);
 		assert_int_equal(ke.group, ids[g]);
 		assert_int_equal(ke.len, ike_dh_public_len(ids[g]));
-		ike_pair_peek(&t->p.i, t->m2, t->l2, &m, t->plain,
-		    sizeof(t->plain), line, sizeof(line));
-		assert_string_equal(line, "CREATE_CHILD_SA response 2 [ SA No KE "
+		seen(t, 1, &m, "CREATE_CHILD_SA response 2 [ SA No KE "
 		    "TSi TSr ]");
 		assert_int_equal(ike_pld_ke(ike_msg_find(&m, IKE_PLD_KE, 0), &ke,
 		    NULL, 0), 0);
@@ -234,7 +239,6 @@ test_child_rekey(void **state)
 	struct ike_child old_i = t->p.first_i, old_r = t->p.first_r;
 	struct ike_msg m;
 	struct ike_notify no;
-	char line[256];
 
 	(void)state;
 	child_ok(t, t->p.first_i.spi_in);
@@ -250,9 +254,7 @@ test_child_rekey(void **state)
 	assert_memory_equal(t->made.ni, t->x.ni, t->x.ni_len);
 	assert_int_equal(t->made.nr_len, t->x.nr_len);
 	assert_memory_equal(t->made.nr, t->x.nr, t->x.nr_len);
-	ike_pair_peek(&t->p.r, t->m1, t->l1, &m, t->plain, sizeof(t->plain),
-	    line, sizeof(line));
-	assert_string_equal(line, "CREATE_CHILD_SA request 2 [ N(REKEY_SA) SA "
+	seen(t, 0, &m, "CREATE_CHILD_SA request 2 [ N(REKEY_SA) SA "
 	    "No KE TSi TSr ]");
 	assert_int_equal(ike_pld_notify(ike_msg_notify(&m, N_REKEY_SA), &no,
 	    NULL, 0), 0);
@@ -385,7 +387,6 @@ test_invalid_ke_retry(void **state)
 	struct ike_msg m;
 	struct ike_notify no;
 	struct snap s;
-	char line[256];
 
 	(void)state;
 	snap(t, &s);
@@ -393,10 +394,7 @@ test_invalid_ke_retry(void **state)
 	assert_int_equal(rr, IKE_CHILD_FAIL);
 	assert_string_equal(t->err_r, "peer's KE is ECP_256, we take MODP_2048 of "
 	    "what it proposed: INVALID_KE_PAYLOAD");
-	ike_pair_peek(&t->p.i, t->m2, t->l2, &m, t->plain, sizeof(t->plain),
-	    line, sizeof(line));
-	assert_string_equal(line, "CREATE_CHILD_SA response 2 "
-	    "[ N(INVAL_KE) ]");
+	seen(t, 1, &m, "CREATE_CHILD_SA response 2 [ N(INVAL_KE) ]");
 	assert_int_equal(ike_pld_notify(ike_msg_notify(&m,
 	    N_INVALID_KE_PAYLOAD), &no, NULL, 0), 0);
 	assert_int_equal(no.len, 2);
@@ -818,7 +816,6 @@ test_ike_rekey(void **state)
 	enum ike_child_result ri, rr;
 	struct ike_sa old_i = t->p.i;
 	struct ike_msg m;
-	char line[256];
 
 	(void)state;
 	/* into another suite: the old PRF (SHA-384) makes SKEYSEED, the new
@@ -831,9 +828,7 @@ test_ike_rekey(void **state)
 	if (ri != IKE_CHILD_OK)
 		fail_msg("initiator: %s", t->err_i);
 	assert_int_equal(t->made.kind, IKE_CHILD_IKE_REKEY);
-	ike_pair_peek(&t->p.r, t->m1, t->l1, &m, t->plain, sizeof(t->plain),
-	    line, sizeof(line));
-	assert_string_equal(line, "CREATE_CHILD_SA request 2 [ SA No KE ]");
+	seen(t, 0, &m, "CREATE_CHILD_SA request 2 [ SA No KE ]");
 	ike_agree(&t->p.i, &t->new_i, &t->new_r);
 	assert_int_equal(t->new_i.spi_i, t->x.spi);
 	assert_int_equal(t->new_i.suite.prf, PRF_HMAC_SHA2_256);
