@@ -24,7 +24,9 @@
 #    terminate: nothing left; initiate again; SIGTERM: nothing left;
 #  - charon initiating, nicsecd responding: the same checks, a rekey by
 #    charon under traffic, and nothing left after SIGTERM even with charon
-#    silent (nicsecd's DELETE dropped).
+#    silent (nicsecd's DELETE dropped);
+#  - rekey_packets 20: the card's soft-limit event makes nicsecd rekey the
+#    CHILD_SA (the new pair on the card and at charon, the old gone).
 #
 # nicsecd leaves the card's Ethernet addresses at libnicsec's "not
 # configured" defaults (src 02:00:00:00:00:01, dst 02:00:00:00:00:02: it has
@@ -344,4 +346,36 @@ n=$(nsx $R nft list table inet ike_loss | sed -n 's/.*udp dport 4500 counter pac
 [ "${n:-0}" -gt 0 ] && ok "and charon was silent: $n packet(s) to it dropped (nicsecd's DELETE)" ||
 	not_ok "charon's namespace dropped nothing: the silent-peer case was not tried"
 drop_clear $R
+
+# ---- the card's soft packet limit starts a rekey ------------------------------
+# rekey_packets 20: the card raises a soft-limit event on the 20th packet of an
+# SA; nicsecd's timer drains the events and rekeys that CHILD_SA.  (charon's
+# IKE SA gr never heard of nicsecd's end above: closed here without a word)
+swanctl_in $R "$C" --terminate --ike gr --force >/dev/null 2>&1
+{ charon_conn gw local_addrs=192.0.2.2 remote_addrs=192.0.2.1 encap=yes \
+	proposals=aes128gcm16-prfsha256-curve25519 local.id=right remote.id=left \
+	child.local_ts=10.2.0.0/24 child.remote_ts=10.1.0.0/24 child.esp_proposals=aes128gcm16
+  charon_psk left right secret; } | swanctl_conf $R "$C" || exit 1
+{ printf 'nicsecd {\n\tretransmit_timeout = 0.5\n\tretransmit_base = 1.4\n}\n'
+  charon_conn gw local_addrs=192.0.2.1 remote_addrs=192.0.2.2 encap=yes \
+	proposals=aes128gcm16-prfsha256-curve25519 local.id=left remote.id=right \
+	child.local_ts=10.1.0.0/24 child.remote_ts=10.2.0.0/24 child.esp_proposals=aes128gcm16 \
+	child.start_action=start child.rekey_packets=20 child.life_packets=100000
+  charon_psk left right secret; } >"$D/nicsecd.conf"
+nicsecd_start $G "$D" --dataplane "$SPEC" || finish
+if nicsecd_wait $G "$D" 1 15 && wait_sa $R "$C" gw net 5; then
+	old=($(charon_spis gw))
+	under_ping "40 pings past rekey_packets 20, the rekey under them" true
+	if line=$(grep -m1 "reached a soft limit on the card (rekey_bytes or rekey_packets): rekeying it" "$D/nicsecd.log") &&
+		wait_card "soft limit: the card holds the new pair, the old gone" 8 card_matches_charon gw; then
+		new=($(charon_spis gw))
+		[ "${new[0]}" != "${old[0]}" ] && ok "soft limit: $(sed 's/^[^ ]* [a-z]* *//' <<<"$line"); charon's SPIs ${old[*]} -> ${new[*]}" ||
+			not_ok "soft limit: charon's SPIs unchanged: ${new[*]}"
+	else
+		not_ok "soft limit: no rekey: $(grep -i 'limit\|rekey' "$D/nicsecd.log" | tail -3)"
+	fi
+else
+	not_ok "soft limit: the tunnel did not come up: $(tail -3 "$D/nicsecd.log")"
+fi
+nicsecd_stop $G "$D"
 finish
