@@ -549,24 +549,27 @@ child_timers(struct daemon *d, struct ikesa *s, double now, double *next)
 }
 
 /* DPD: an empty INFORMATIONAL when nothing came from the peer, neither
- * IKE nor ESP, for dpd_delay. */
+ * IKE nor ESP, for dpd_delay.  The card's inbound counters are read every
+ * second (or dpd_delay / 2), so that last_esp is within that of the last
+ * packet. */
 static void
 dpd_timer(struct daemon *d, struct ikesa *s, double now, double *next)
 {
 	const struct conf_conn *c = exch_conn(d, s);
 	double last;
 
-	if (c == NULL || c->dpd_delay == 0 || s->req != REQ_NONE ||
-	    s->ntask != 0)
+	if (c == NULL || c->dpd_delay == 0)
 		return;
-	last = s->last_in > s->last_esp ? s->last_in : s->last_esp;
-	if (now - last >= (double)c->dpd_delay) {
+	if (now >= s->esp_poll_at) {
 		for (size_t i = 0; i < s->nchild; i++)
 			if (dp_child_inbound_since(d->dp, s->child[i].spi_in,
 			    &s->child[i].in_mark) == 1)
 				s->last_esp = now;
-		last = s->last_in > s->last_esp ? s->last_in : s->last_esp;
+		s->esp_poll_at = now + fmin(1.0, (double)c->dpd_delay / 2);
 	}
+	if (s->req != REQ_NONE || s->ntask != 0)
+		return;		/* its answer, or retransmits, will tell */
+	last = s->last_in > s->last_esp ? s->last_in : s->last_esp;
 	if (now - last >= (double)c->dpd_delay) {
 		log_info(s->who, "nothing from the peer for %.0f s, neither "
 		    "IKE nor ESP (dpd_delay %llus): sending a liveness check",
@@ -576,6 +579,7 @@ dpd_timer(struct daemon *d, struct ikesa *s, double now, double *next)
 		return;
 	}
 	soonest(next, last + (double)c->dpd_delay);
+	soonest(next, s->esp_poll_at);
 }
 
 double

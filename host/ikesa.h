@@ -90,7 +90,7 @@ struct ikesa {
 	/* exch_life.c: the IKE SA's rekey, and when it is given up on if
 	 * the rekey did not happen (rekey_time + over_time); the last time
 	 * inbound ESP was seen on one of its CHILD SAs (DPD). */
-	double		 rekey_at, life_at, last_esp;
+	double		 rekey_at, life_at, last_esp, esp_poll_at;
 	int		 no_retry;		/* closed by us: no back-off */
 	double		 expire;		/* 0, or when to drop it
 						 * (half-open, or failed) */

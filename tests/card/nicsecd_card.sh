@@ -26,7 +26,9 @@
 #    charon under traffic, and nothing left after SIGTERM even with charon
 #    silent (nicsecd's DELETE dropped);
 #  - rekey_packets 20: the card's soft-limit event makes nicsecd rekey the
-#    CHILD_SA (the new pair on the card and at charon, the old gone).
+#    CHILD_SA (the new pair on the card and at charon, the old gone);
+#  - dpd_delay 2s: no liveness check while ESP comes in (the card's inbound
+#    counters), one once the tunnel is quiet.
 #
 # nicsecd leaves the card's Ethernet addresses at libnicsec's "not
 # configured" defaults (src 02:00:00:00:00:01, dst 02:00:00:00:00:02: it has
@@ -360,7 +362,7 @@ swanctl_in $R "$C" --terminate --ike gr --force >/dev/null 2>&1
   charon_conn gw local_addrs=192.0.2.1 remote_addrs=192.0.2.2 encap=yes \
 	proposals=aes128gcm16-prfsha256-curve25519 local.id=left remote.id=right \
 	child.local_ts=10.1.0.0/24 child.remote_ts=10.2.0.0/24 child.esp_proposals=aes128gcm16 \
-	child.start_action=start child.rekey_packets=20 child.life_packets=100000
+	child.start_action=start child.rekey_packets=20 child.life_packets=100000 dpd_delay=2s
   charon_psk left right secret; } >"$D/nicsecd.conf"
 nicsecd_start $G "$D" --dataplane "$SPEC" || finish
 if nicsecd_wait $G "$D" 1 15 && wait_sa $R "$C" gw net 5; then
@@ -373,6 +375,24 @@ if nicsecd_wait $G "$D" 1 15 && wait_sa $R "$C" gw net 5; then
 			not_ok "soft limit: charon's SPIs unchanged: ${new[*]}"
 	else
 		not_ok "soft limit: no rekey: $(grep -i 'limit\|rekey' "$D/nicsecd.log" | tail -3)"
+	fi
+	# dpd_delay 2s: no liveness check while ESP comes in (the card's
+	# inbound counters), one once the tunnel is quiet
+	# (from just after one: the tunnel was quiet while the card was read)
+	n0=$(grep -c "sending a liveness check" "$D/nicsecd.log")
+	for i in $(seq 50); do
+		[ "$(grep -c "sending a liveness check" "$D/nicsecd.log")" -gt "$n0" ] && break
+		sleep 0.1
+	done
+	n0=$(grep -c "sending a liveness check" "$D/nicsecd.log")
+	nsx $A ping -c 30 -i 0.2 -W 2 -q 10.2.0.1 >"$D/ping_dpd.log" 2>&1
+	n1=$(grep -c "sending a liveness check" "$D/nicsecd.log")
+	sleep 4
+	n2=$(grep -c "sending a liveness check" "$D/nicsecd.log")
+	if [ "$n1" = "$n0" ] && [ "$n2" -gt "$n1" ]; then
+		ok "DPD (dpd_delay 2s): no liveness check during 6 s of pings (ESP came in), $((n2 - n1)) in the 4 quiet s after: $(grep "sending a liveness check" "$D/nicsecd.log" | tail -1 | sed 's/^[^ ]* [a-z]* *//')"
+	else
+		not_ok "DPD: $((n1 - n0)) liveness checks during the pings, $((n2 - n1)) after"
 	fi
 else
 	not_ok "soft limit: the tunnel did not come up: $(tail -3 "$D/nicsecd.log")"
