@@ -254,8 +254,13 @@ dmn_timers(struct daemon *d)
 			exch_expired(d, s);
 			continue;
 		}
-		if (s->req != REQ_NONE && now >= s->next_send)
+		if (s->req != REQ_NONE && now >= s->next_send) {
+			uint64_t spi = ikesa_our_spi(s);
+
 			retransmit(d, s, now);
+			if (ikesa_find(&d->t, spi) != s)
+				continue;	/* given up on: gone */
+		}
 		if (s->keepalive_next != 0 && now >= s->keepalive_next) {
 			ike_socks_keepalive(&d->socks, &s->sa.local,
 			    &s->sa.remote);

@@ -93,6 +93,7 @@ exch_response(struct daemon *d, struct ikesa *s, const struct ike_msg *m,
     const struct sockaddr_storage *to)
 {
 	uint32_t before = s->sa.msgid_out;
+	uint64_t spi = ikesa_our_spi(s);
 
 	log_in(s, buf, len, from);
 	switch (s->req) {
@@ -125,9 +126,11 @@ exch_response(struct daemon *d, struct ikesa *s, const struct ike_msg *m,
 	    exch_req_name(s->req));
 	return;
 moved:
-	/* the message authenticated if it moved the message ID on */
-	if (s->sa.msgid_out != before && ikesa_find(&d->t, ikesa_our_spi(s))
-	    == s) {
+	/* the message authenticated if it moved the message ID on; s may
+	 * be gone (a DELETE's answer): nothing of it is read before this */
+	if (ikesa_find(&d->t, spi) != s)
+		return;
+	if (s->sa.msgid_out != before) {
 		s->last_in = dmn_now();
 		exch_follow(s, from, to);
 	}
