@@ -222,14 +222,20 @@ else
 fi
 nicsecctl_in "$IKE_LEFT" "$L" terminate --ike cc >/dev/null
 # cd: charon's IKE SA, rekeyed by nicsecd: nicsecd the new one's initiator
-cd_now=$(nicsecctl_in "$IKE_LEFT" "$L" list-sas --json | python3 -c '
+# (looked at up to 5 times: a rekey may be under way at that moment)
+cd_ok() {
+	cd_now=$(nicsecctl_in "$IKE_LEFT" "$L" list-sas --json | python3 -c '
 import json, sys
 for s in json.load(sys.stdin)["ike_sas"]:
     if s["name"] == "cd" and s["state"] == "ESTABLISHED":
         print(s["spi_i"], s["spi_r"], s["initiator"], " ".join(c["spi_in"] for c in s["children"] if c["state"] == "INSTALLED"))')
-set -- $cd_now
-if [ -n "$cd_ike0" ] && [ $# -ge 4 ] && [ "$1 $2" != "$cd_ike0" ] && [ "$3" = True ] &&
-	[ "$4" = "$cd_child0" ] && sa_json "$IKE_RIGHT" "$R" | grep -q "\"spi_i\": \"$1\", .*\"state\": \"ESTABLISHED\""; then
+	set -- $cd_now
+	[ -n "$cd_ike0" ] && [ $# -ge 4 ] && [ "$1 $2" != "$cd_ike0" ] && [ "$3" = True ] &&
+		[ "$4" = "$cd_child0" ] && sa_json "$IKE_RIGHT" "$R" | grep -q "\"spi_i\": \"$1\", .*\"state\": \"ESTABLISHED\""
+}
+for i in 1 2 3 4 5; do cd_ok && break; sleep 0.3; done
+if cd_ok; then
+	set -- $cd_now
 	ok "charon's IKE SA rekeyed by nicsecd: $cd_ike0 -> $1 $2 on both ends, nicsecd its initiator now, CHILD_SA $cd_child0 kept"
 else
 	not_ok "cd's IKE SA rekey: $cd_ike0 -> '$cd_now' (CHILD_SA $cd_child0)"$'\n'"$(grep 'cd\[' "$L/nicsecd.log" | grep -i 'rekey\|error' | tail -4)"
@@ -279,6 +285,9 @@ consistent "after the loss" 2
 TRIES=3
 nicsecd_cfg $TRIES 1h >"$L/nicsecd.conf"
 nicsecctl_in "$IKE_LEFT" "$L" reload >/dev/null || not_ok "reload"
+# net's CHILD_SA now: one rekeyed under the new times, none under way
+nicsecctl_in "$IKE_LEFT" "$L" rekey --child net >/dev/null || not_ok "rekey --child net"
+sleep 1
 wait_net() {  # TIMEOUT: until charon has ca's CHILD_SA INSTALLED
 	local end=$((SECONDS + $1))
 	until [ -n "$(ca_ike)" ]; do
