@@ -292,6 +292,14 @@ exch_peer_dead(struct daemon *d, struct ikesa *s)
 		exch_destroy(d, s, line);	/* back-off, if kept up */
 		return;
 	}
+	if (s->sa.state == IKE_S_DELETING && s->nchild == 0) {
+		/* an old IKE SA: the peer may have taken our DELETE and lost
+		 * its answer; it holds nothing either way */
+		log_info(s->who, "IKE_SA %s removed: %s to our DELETE of it",
+		    s->who, line);
+		exch_destroy(d, s, NULL);
+		return;
+	}
 	snprintf(conn, sizeof(conn), "%s", s->conn);
 	act[0] = '\0';
 	for (size_t i = 0; i < s->nchild; i++) {

@@ -105,7 +105,8 @@
 #             outbound SA; ping from a LAN host through the card, its per-SA
 #             counters equal to charon's; rekeys both ways under traffic (the
 #             new pair, the old gone, no ping lost), terminate and SIGTERM (the
-#             peer answering or silent) leave nothing; CapEff 0
+#             peer answering or silent) leave nothing; CapEff 0; a rekey from
+#             the card's soft packet limit; DPD held back while ESP comes in
 #   IKE_SA_INIT vs strongSwan: nicsecd's IKE_SA_INIT and IKE_AUTH (tests/ike/init_probe.c)
 #             to charon in a network namespace: every IKE proposal family and
 #             DH group (keys derived, the proposal charon logs the same), the
