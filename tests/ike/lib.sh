@@ -713,7 +713,8 @@ nicsecctl_in() {
 
 # nicsecd_wait NS DIR N TIMEOUT: waits up to TIMEOUT seconds until nicsecd
 # has N IKE SAs ESTABLISHED, each with every CHILD_SA it has INSTALLED
-# and at least one.
+# (or REKEYED: a rekey's old one, its inbound SA kept a few seconds) and at
+# least one INSTALLED.
 nicsecd_wait() {
 	local end=$((SECONDS + $4)) js
 	while :; do
@@ -722,8 +723,9 @@ nicsecd_wait() {
 		python3 -I -S -c '
 import json, sys
 sas = json.load(sys.stdin)["ike_sas"]
-up = [s for s in sas if s["state"] == "ESTABLISHED" and s["children"] and
-      all(c["state"] == "INSTALLED" for c in s["children"])]
+up = [s for s in sas if s["state"] == "ESTABLISHED" and
+      any(c["state"] == "INSTALLED" for c in s["children"]) and
+      all(c["state"] in ("INSTALLED", "REKEYED") for c in s["children"])]
 sys.exit(0 if len(up) >= int(sys.argv[1]) else 1)' "$3" <<<"$js" \
 			2>/dev/null && return 0
 		if [ $SECONDS -ge $end ]; then
