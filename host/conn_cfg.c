@@ -3,9 +3,7 @@
  */
 #include "conn_cfg.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -278,21 +276,4 @@ cfg_ts(const struct conf_ts *t, size_t n, const struct sockaddr_storage *addr,
 		k++;
 	}
 	return k;
-}
-
-const char *
-cfg_id_str(uint8_t type, const uint8_t *d, size_t n, char *buf,
-    size_t len)
-{
-	if (type == 0)
-		snprintf(buf, len, "%%any");
-	else if (type == IKE_ID_IPV4_ADDR && n == 4)
-		inet_ntop(AF_INET, d, buf, (socklen_t)len);
-	else if (type == IKE_ID_IPV6_ADDR && n == 16)
-		inet_ntop(AF_INET6, d, buf, (socklen_t)len);
-	else if (type == IKE_ID_FQDN || type == IKE_ID_RFC822_ADDR)
-		snprintf(buf, len, "%.*s", (int)n, (const char *)d);
-	else
-		snprintf(buf, len, "(ID type %u, %zu bytes)", type, n);
-	return buf;
 }

@@ -53,8 +53,4 @@ const struct conf_secret *cfg_psk(const struct conf *cf,
 size_t cfg_ts(const struct conf_ts *t, size_t n, const struct
     sockaddr_storage *addr, struct ike_ts *out, size_t max);
 
-/* "moon.example", "192.0.2.1", "%any": as strongSwan prints IDs. */
-const char *cfg_id_str(uint8_t type, const uint8_t *data, size_t len,
-    char *buf, size_t buflen);
-
 #endif /* NICSEC_CONN_CFG_H */

@@ -583,42 +583,6 @@ test_ts(void **state)
 	conf_free(cf);
 }
 
-/* ---- IDs as text -------------------------------------------------------- */
-
-static void
-test_id_str(void **state)
-{
-	uint8_t v4[4], v6[16];
-	char buf[128];
-
-	(void)state;
-	inet_pton(AF_INET, "192.0.2.1", v4);
-	inet_pton(AF_INET6, "2001:db8::1", v6);
-	/* as strongSwan's %Y prints them */
-	assert_string_equal(cfg_id_str(0, NULL, 0, buf, sizeof(buf)), "%any");
-	assert_string_equal(cfg_id_str(IKE_ID_IPV4_ADDR, v4, 4, buf,
-	    sizeof(buf)), "192.0.2.1");
-	assert_string_equal(cfg_id_str(IKE_ID_IPV6_ADDR, v6, 16, buf,
-	    sizeof(buf)), "2001:db8::1");
-	assert_string_equal(cfg_id_str(IKE_ID_FQDN,
-	    (const uint8_t *)"moon.example.org", 16, buf, sizeof(buf)),
-	    "moon.example.org");
-	assert_string_equal(cfg_id_str(IKE_ID_RFC822_ADDR,
-	    (const uint8_t *)"carol@example.org", 17, buf, sizeof(buf)),
-	    "carol@example.org");
-	/* not NUL-terminated on the wire: only len bytes */
-	assert_string_equal(cfg_id_str(IKE_ID_FQDN,
-	    (const uint8_t *)"moonXXXX", 4, buf, sizeof(buf)), "moon");
-	/* an address ID of the wrong length is not read as an address */
-	assert_string_equal(cfg_id_str(IKE_ID_IPV4_ADDR, v4, 3, buf,
-	    sizeof(buf)), "(ID type 1, 3 bytes)");
-	assert_string_equal(cfg_id_str(IKE_ID_KEY_ID, v4, 4, buf,
-	    sizeof(buf)), "(ID type 11, 4 bytes)");
-	/* a short buffer is cut, not overrun */
-	assert_string_equal(cfg_id_str(IKE_ID_FQDN,
-	    (const uint8_t *)"moon.example.org", 16, buf, 5), "moon");
-}
-
 int
 main(void)
 {
@@ -633,7 +597,6 @@ main(void)
 		cmocka_unit_test(test_psk_choice),
 		cmocka_unit_test(test_psk_any_and_ties),
 		cmocka_unit_test(test_ts),
-		cmocka_unit_test(test_id_str),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);

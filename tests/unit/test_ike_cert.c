@@ -16,6 +16,7 @@
  * the other, each failure with its line, and ike_cert_creds_load() from
  * a swanctl.conf.
  */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -1141,6 +1142,42 @@ test_creds_load(void **state)
 	conf_free(cf);
 }
 
+/* ---- IDs as text (the daemon's log and list-sas print them so) ------- */
+
+static void
+test_id_str(void **state)
+{
+	uint8_t v4[4], v6[16];
+	char buf[128];
+
+	(void)state;
+	inet_pton(AF_INET, "192.0.2.1", v4);
+	inet_pton(AF_INET6, "2001:db8::1", v6);
+	/* as strongSwan's %Y prints them */
+	assert_string_equal(ike_cert_id_str(0, NULL, 0, buf, sizeof(buf)), "%any");
+	assert_string_equal(ike_cert_id_str(IKE_ID_IPV4_ADDR, v4, 4, buf,
+	    sizeof(buf)), "192.0.2.1");
+	assert_string_equal(ike_cert_id_str(IKE_ID_IPV6_ADDR, v6, 16, buf,
+	    sizeof(buf)), "2001:db8::1");
+	assert_string_equal(ike_cert_id_str(IKE_ID_FQDN,
+	    (const uint8_t *)"moon.example.org", 16, buf, sizeof(buf)),
+	    "moon.example.org");
+	assert_string_equal(ike_cert_id_str(IKE_ID_RFC822_ADDR,
+	    (const uint8_t *)"carol@example.org", 17, buf, sizeof(buf)),
+	    "carol@example.org");
+	/* not NUL-terminated on the wire: only len bytes */
+	assert_string_equal(ike_cert_id_str(IKE_ID_FQDN,
+	    (const uint8_t *)"moonXXXX", 4, buf, sizeof(buf)), "moon");
+	/* an address ID of the wrong length is not read as an address */
+	assert_string_equal(ike_cert_id_str(IKE_ID_IPV4_ADDR, v4, 3, buf,
+	    sizeof(buf)), "(ID type 1, 3 bytes)");
+	assert_string_equal(ike_cert_id_str(IKE_ID_KEY_ID, v4, 4, buf,
+	    sizeof(buf)), "(ID type 11, 4 bytes)");
+	/* a short buffer is cut, not overrun */
+	assert_string_equal(ike_cert_id_str(IKE_ID_FQDN,
+	    (const uint8_t *)"moon.example.org", 16, buf, 5), "moon");
+}
+
 int
 main(void)
 {
@@ -1167,6 +1204,7 @@ main(void)
 		cmocka_unit_test(test_send_cert),
 		cmocka_unit_test(test_peek_id),
 		cmocka_unit_test(test_creds_load),
+		cmocka_unit_test(test_id_str),
 	};
 
 	return cmocka_run_group_tests(tests, setup_pki, scratch_remove);
