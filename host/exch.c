@@ -173,14 +173,12 @@ exch_request(struct daemon *d, struct ikesa *s, const struct ike_msg *m,
 		s->sa.local = old_l;
 		return;
 	}
+	/* authenticated: from now on the addresses it came with, as a
+	 * response's are followed */
 	s->last_in = dmn_now();
-	if (!ike_addr_eq(&old_r, from)) {
-		char a[64], b[64];
-
-		log_info(s->who, "peer moved from %s to %s",
-		    ike_addr_str(&old_r, a, sizeof(a)),
-		    ike_addr_str(from, b, sizeof(b)));
-	}
+	s->sa.remote = old_r;
+	s->sa.local = old_l;
+	exch_follow(s, from, to);
 }
 
 void

@@ -42,14 +42,6 @@ exch_conf_child(const struct daemon *d, const struct ikesa *s,
 	return NULL;
 }
 
-/* The connection's IKE proposals, or strongSwan's default when none. */
-static const struct ike_proposal *
-ike_props(const struct conf_conn *c, size_t *n)
-{
-	*n = c->nike;
-	return c->ike;
-}
-
 /* A configured ID on the wire: DNs (as DER) and a certificate's subject
  * for our %any come from ike_cert.c, the rest from conn_cfg.c. */
 static int
@@ -183,13 +175,11 @@ static void
 send_init(struct daemon *d, struct ikesa *s, const struct conf_conn *c)
 {
 	static uint8_t buf[IKE_MSG_MAX];
-	const struct ike_proposal *p;
 	char err[512];
-	size_t n, len;
+	size_t len;
 
-	p = ike_props(c, &n);
-	if (ike_init_request(&s->sa, p, n, buf, sizeof(buf), &len, err,
-	    sizeof(err)) != 0) {
+	if (ike_init_request(&s->sa, c->ike, c->nike, buf, sizeof(buf), &len,
+	    err, sizeof(err)) != 0) {
 		exch_destroy(d, s, err);
 		return;
 	}
@@ -215,10 +205,9 @@ exch_start_child(struct daemon *d, const struct conf_conn *c,
     const struct conf_child *ch, char *err)
 {
 	struct sockaddr_storage remote, local;
-	const struct ike_proposal *p;
 	struct ikesa *s;
 	char e[512];
-	size_t i, n;
+	size_t i;
 
 	if (has_child(d, c->name, ch->name))
 		return 0;
@@ -256,10 +245,9 @@ exch_start_child(struct daemon *d, const struct conf_conn *c,
 	s->sa.remote = remote;
 	s->sa.fake_natd = c->encap;
 	snprintf(s->child_name, sizeof(s->child_name), "%s", ch->name);
-	p = ike_props(c, &n);
 	log_info(s->who, "initiating IKE_SA %s to %s", c->name,
 	    ike_addr_str(&remote, e, sizeof(e)));
-	if (ike_init_begin(&s->sa, p, n, 0, e, sizeof(e)) != 0) {
+	if (ike_init_begin(&s->sa, c->ike, c->nike, 0, e, sizeof(e)) != 0) {
 		exch_destroy(d, s, e);
 		return -1;
 	}
@@ -321,18 +309,16 @@ void
 exch_init_response(struct daemon *d, struct ikesa *s, const struct ike_msg *m)
 {
 	const struct conf_conn *c = exch_conn(d, s);
-	const struct ike_proposal *p;
 	enum ike_init_result r;
 	char err[1024], suite[256];
-	size_t n;
 
 	if (c == NULL) {
 		exch_destroy(d, s, "its connection is gone from the "
 		    "configuration");
 		return;
 	}
-	p = ike_props(c, &n);
-	r = ike_init_response_in(&s->sa, m, p, n, err, sizeof(err));
+	r = ike_init_response_in(&s->sa, m, c->ike, c->nike, err,
+	    sizeof(err));
 	switch (r) {
 	case IKE_INIT_RETRY:
 		log_info(s->who, "%s", err);
@@ -404,11 +390,10 @@ exch_init_request(struct daemon *d, const struct ike_msg *m,
 {
 	static uint8_t resp[IKE_MSG_MAX];
 	const struct conf_conn *conns[8];
-	const struct ike_proposal *p;
 	enum ike_init_result r;
 	struct ikesa *s;
 	char err[1024], a[64], b[64], suite[256], line[512];
-	size_t n, rlen;
+	size_t rlen;
 
 	(void)buf;
 	(void)len;
@@ -440,12 +425,11 @@ exch_init_request(struct daemon *d, const struct ike_msg *m,
 	s->sa.fake_natd = conns[0]->encap;
 	d->cookie.required = d->conf->daemon.cookie_threshold != 0 &&
 	    d->t.half_open >= d->conf->daemon.cookie_threshold;
-	p = ike_props(conns[0], &n);
 	/* our CERTREQ: every CA we trust, for whichever connection it is */
 	s->sa.certreq = d->certreq;
 	s->sa.certreq_len = d->certreq_len;
-	r = ike_init_request_in(&s->sa, m, p, n, &d->cookie, resp,
-	    sizeof(resp), &rlen, err, sizeof(err));
+	r = ike_init_request_in(&s->sa, m, conns[0]->ike, conns[0]->nike,
+	    &d->cookie, resp, sizeof(resp), &rlen, err, sizeof(err));
 	s->sa.certreq = NULL;
 	s->sa.certreq_len = 0;
 	if (r == IKE_INIT_ANSWER) {
