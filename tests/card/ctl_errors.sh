@@ -13,11 +13,7 @@ LANES=${1:-1}
 CTL=$PWD/$BUILD/nicsecctl
 . tests/card/one_card.sh
 card_up "$LANES" "$CARD_T/sim.log" || exit 1
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
+. tests/checks.sh
 state() { "$CTL" --card "$CARD_SPEC" sa list --json; "$CTL" --card "$CARD_SPEC" spd list --json; }
 
 # expect STATUS PATTERN DESCRIPTION -- nicsecctl ARGS...

@@ -45,10 +45,7 @@ CTL=$PWD/$BUILD/nicsecctl
 export IKE_NICSECD=${IKE_NICSECD:-$PWD/$BUILD/nicsecd} IKE_NICSECCTL=${IKE_NICSECCTL:-$CTL}
 . tests/ike/lib.sh
 ike_init || exit 1
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
+. tests/checks.sh
 finish() { echo "nicsecd_card: $passed passed, $failed failed"; [ $failed -eq 0 ]; exit $?; }
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 

@@ -28,10 +28,7 @@ PROBE=$PWD/$BUILD/ike/child_probe
 ike_init || exit 1
 ike_topo "ci$$" || exit 1
 R=$IKE_WORK/right
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
+. tests/checks.sh
 
 charon_start "$IKE_RIGHT" "$R" || exit 1
 load() {  # PROPOSALS ESP_PROPOSALS

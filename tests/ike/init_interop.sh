@@ -32,10 +32,7 @@ PROBE=$PWD/$BUILD/ike/init_probe
 ike_init || exit 1
 ike_topo "ii$$" || exit 1
 R=$IKE_WORK/right
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
+. tests/checks.sh
 
 # charon takes every proposal below, and the groups in this order
 RIGHT_PROPOSALS="aes128-sha256-modp2048,aes256-sha384-modp3072,aes256-sha512-modp4096,aes128gcm16-prfsha256-ecp256,aes256gcm16-prfsha384-ecp384,aes256gcm16-prfsha512-ecp521,aes128gcm16-prfsha256-curve25519"

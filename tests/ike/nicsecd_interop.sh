@@ -32,10 +32,7 @@ ike_init || exit 1
 ike_topo "ni$$" || exit 1
 R=$IKE_WORK/right L=$IKE_WORK/left
 mkdir -p "$L"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
+. tests/checks.sh
 
 # One IKE SA a family: proposal, ESP proposal, encap.
 FAMILIES=(

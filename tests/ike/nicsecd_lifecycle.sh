@@ -34,10 +34,7 @@ ike_init || exit 1
 ike_topo "nl$$" || exit 1
 R=$IKE_WORK/right L=$IKE_WORK/left
 mkdir -p "$L"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
+. tests/checks.sh
 for i in 1 2 3 4; do
 	ip -n "$IKE_LEFT" addr add 10.1.$i.1/24 dev lo
 	ip -n "$IKE_RIGHT" addr add 10.2.$i.1/24 dev lo
