@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -826,12 +827,150 @@ static const struct refusal child_refused[] = {
 	{ "copy_dscp", "out", "the card copies DSCP outwards only" },
 };
 
+/* ---- nicsecd's own child keys: black holes, monitoring --------------- */
+
+/* An IPv4 address for monitor_address, monitor_source. */
+static int
+p_ipv4(struct ctx *c, const struct conf_section *sec,
+    const struct conf_kv *kv, uint8_t out[4])
+{
+	if (inet_pton(AF_INET, kv->value, out) != 1)
+		return kerr(c, sec, kv, "'%s' is not an IPv4 address (the "
+		    "monitor sends ICMP echo requests, IPv4 only)", kv->value);
+	return 0;
+}
+
+/* Is a inside one of the selectors?  -1: one is dynamic, so we cannot
+ * tell before the IKE SA is up. */
+static int
+in_ts(const struct conf_ts *t, size_t n, const uint8_t a[4])
+{
+	if (n == 0)
+		return -1;		/* dynamic, by default */
+	for (size_t i = 0; i < n; i++)
+		if (t[i].dynamic)
+			return -1;
+	for (size_t i = 0; i < n; i++)
+		if (t[i].family == AF_INET && memcmp(t[i].from, a, 4) <= 0 &&
+		    memcmp(a, t[i].to, 4) <= 0 && (t[i].proto == 0 ||
+		    t[i].proto == 1))
+			return 1;
+	return 0;
+}
+
+/*
+ * blackhole_time and the monitor_* keys.  1: not one of them; 0: taken;
+ * -1: err set.  *first is set to the first monitor_* key other than
+ * monitor_address met, for the check that it has one.
+ */
+static int
+watch_key(struct ctx *c, const struct conf_section *sec,
+    const struct conf_kv *kv, struct conf_child *ch,
+    const struct conf_kv **first)
+{
+	static const char *const actions[] = { "wait-recover", "fail-over" };
+	const char *k = kv->key;
+	uint64_t v;
+
+	if (strcmp(k, "blackhole_time") == 0)
+		return p_time(c, sec, kv, &ch->blackhole_time);
+	if (strncmp(k, "monitor_", 8) != 0)
+		return 1;
+	if (strcmp(k, "monitor_address") == 0) {
+		ch->monitor = 1;
+		return p_ipv4(c, sec, kv, ch->monitor_address);
+	}
+	if (*first == NULL)
+		*first = kv;
+	if (strcmp(k, "monitor_source") == 0)
+		return p_ipv4(c, sec, kv, ch->monitor_source);
+	if (strcmp(k, "monitor_interval") == 0) {
+		if (p_time(c, sec, kv, &ch->monitor_interval) != 0)
+			return -1;
+		if (ch->monitor_interval == 0)
+			return kerr(c, sec, kv, "'0' is too short: an echo "
+			    "request goes out every monitor_interval (at "
+			    "least 1s)");
+		return 0;
+	}
+	if (strcmp(k, "monitor_threshold") == 0) {
+		if (p_uint(c, sec, kv, 1000, &v) != 0)
+			return -1;
+		if (v == 0)
+			return kerr(c, sec, kv, "'0' is not a number of missed "
+			    "replies (1 to 1000)");
+		ch->monitor_threshold = (uint32_t)v;
+		return 0;
+	}
+	if (strcmp(k, "monitor_action") == 0)
+		return p_enum(c, sec, kv, actions, N(actions),
+		    "wait-recover or fail-over", &ch->monitor_action);
+	if (strcmp(k, "monitor_hook") == 0) {
+		if (kv->value[0] != '/')
+			return kerr(c, sec, kv, "'%s' is not an absolute path "
+			    "(it is run with no shell and no PATH search)",
+			    kv->value);
+		if (access(kv->value, X_OK) != 0)
+			return kerr(c, sec, kv, "'%s' can't be run: %s",
+			    kv->value, strerror(errno));
+		free(ch->monitor_hook);
+		if ((ch->monitor_hook = strdup(kv->value)) == NULL)
+			return oom(c, sec, kv);
+		return 0;
+	}
+	return kerr(c, sec, kv, "unknown key '%s' (nicsecd's monitor keys: "
+	    "monitor_address, monitor_source, monitor_interval, "
+	    "monitor_threshold, monitor_action, monitor_hook)", k);
+}
+
+/* The monitor keys together, once the child's keys are all read. */
+static int
+watch_check(struct ctx *c, const struct conf_section *sec,
+    const struct conf_child *ch, const struct conf_kv *first)
+{
+	const struct conf_kv *addr = conf_kv_find(sec, "monitor_address");
+	const struct conf_kv *src = conf_kv_find(sec, "monitor_source");
+	const struct conf_kv *act = conf_kv_find(sec, "monitor_action");
+	const struct conf_kv *hook = conf_kv_find(sec, "monitor_hook");
+	char a[INET_ADDRSTRLEN];
+
+	if (!ch->monitor) {
+		if (first != NULL)
+			return kerr(c, sec, first, "'%s' without "
+			    "monitor_address (the address to ping through the "
+			    "tunnel)", first->key);
+		return 0;
+	}
+	if (src == NULL || *src->value == '\0')
+		return kerr(c, sec, addr, "monitor_source is needed too (our "
+		    "address inside local_ts, which the echo requests leave "
+		    "from so that they enter the tunnel)");
+	if (in_ts(ch->local_ts, ch->nlocal_ts, ch->monitor_source) == 0)
+		return kerr(c, sec, src, "%s is not inside local_ts (with "
+		    "ICMP): echo requests from it would not enter the tunnel",
+		    inet_ntop(AF_INET, ch->monitor_source, a, sizeof(a)));
+	if (in_ts(ch->remote_ts, ch->nremote_ts, ch->monitor_address) == 0)
+		return kerr(c, sec, addr, "%s is not inside remote_ts (with "
+		    "ICMP): echo requests to it would not enter the tunnel",
+		    inet_ntop(AF_INET, ch->monitor_address, a, sizeof(a)));
+	if (ch->monitor_action == CONF_MONITOR_FAILOVER &&
+	    ch->monitor_hook == NULL)
+		return kerr(c, sec, act, "'fail-over' needs monitor_hook, the "
+		    "program that moves the routes");
+	if (ch->monitor_action != CONF_MONITOR_FAILOVER &&
+	    ch->monitor_hook != NULL)
+		return kerr(c, sec, hook, "monitor_hook is run only with "
+		    "monitor_action = fail-over (wait-recover rekeys the "
+		    "CHILD_SA instead)");
+	return 0;
+}
+
 static int
 child(struct ctx *c, const struct conf_section *sec, struct conf_child *ch)
 {
 	static const char *const modes = "tunnel";
 	const struct conf_kv *kv, *life = NULL, *rand = NULL;
-	const struct conf_kv *lifeb = NULL, *lifep = NULL;
+	const struct conf_kv *lifeb = NULL, *lifep = NULL, *mon = NULL;
 	uint64_t v;
 	int r, has_rand_b = 0, has_rand_p = 0;
 
@@ -841,6 +980,9 @@ child(struct ctx *c, const struct conf_section *sec, struct conf_child *ch)
 	ch->line = sec->line;
 	ch->rekey_time = 3600;
 	ch->replay_window = 32;
+	ch->blackhole_time = 30;
+	ch->monitor_interval = 5;
+	ch->monitor_threshold = 3;
 	ch->nesp = ike_xform_default(IKE_PROTO_ESP, ch->esp,
 	    IKE_PROPOSALS_MAX);
 	for (kv = sec->kv; kv != NULL; kv = kv->next) {
@@ -889,6 +1031,8 @@ child(struct ctx *c, const struct conf_section *sec, struct conf_child *ch)
 			ch->replay_window = (uint32_t)v;
 		} else if (strcmp(k, "inactivity") == 0)
 			r = p_time(c, sec, kv, &ch->inactivity);
+		else if ((r = watch_key(c, sec, kv, ch, &mon)) != 1)
+			;
 		else if ((r = refused(c, sec, kv, child_refused,
 		    N(child_refused))) == -1)
 			r = kerr(c, sec, kv, "unknown key '%s'", k);
@@ -898,6 +1042,8 @@ child(struct ctx *c, const struct conf_section *sec, struct conf_child *ch)
 	if (sec->sub != NULL)
 		return serr(c, sec->sub, "unknown section '%s'",
 		    sec->sub->name);
+	if (watch_check(c, sec, ch, mon) != 0)
+		return -1;
 
 	/* strongSwan's defaults: hard limits 10% over, jitter the gap. */
 	if (life == NULL)
@@ -1458,6 +1604,7 @@ conf_free(struct conf *cf)
 			free(cn->children[j].name);
 			free(cn->children[j].local_ts);
 			free(cn->children[j].remote_ts);
+			free(cn->children[j].monitor_hook);
 		}
 		free(cn->children);
 		free(cn->name);

@@ -104,7 +104,20 @@ struct conf_child {
 	uint64_t	 inactivity;		/* 0: off */
 	const char	*file;			/* where it is defined */
 	int		 line;
+	/* nicsecd's own keys, not swanctl.conf(5)'s (docs/nicsecd.md,
+	 * "Black holes and monitoring"). */
+	uint64_t	 blackhole_time;	/* 30s; 0: off */
+	int		 monitor;		/* monitor_address given */
+	uint8_t		 monitor_address[4];	/* IPv4, network order */
+	uint8_t		 monitor_source[4];
+	uint64_t	 monitor_interval;	/* 5s */
+	uint32_t	 monitor_threshold;	/* 3 missed in a row */
+	int		 monitor_action;	/* CONF_MONITOR_* */
+	char		*monitor_hook;		/* fail-over's program */
 };
+
+#define CONF_MONITOR_WAIT	0	/* wait-recover: rekey, DPD judges */
+#define CONF_MONITOR_FAILOVER	1	/* fail-over: run monitor_hook */
 
 #define CONF_UNIQUE_NO		0	/* default */
 #define CONF_UNIQUE_NEVER	1

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 static const char *const commands[] = {
-	"list-sas", "initiate", "terminate", "rekey", "reload", "log-level",
+	"list-sas", "diagnose", "initiate", "terminate", "rekey", "reload", "log-level",
 	NULL,
 };
 

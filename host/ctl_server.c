@@ -110,6 +110,22 @@ ctl_run(struct daemon *d, int argc, char **argv, const char *conf_path,
 		dmn_list_sas(d, has(argc, argv, "--json"), out);
 		return 0;
 	}
+	if (strcmp(cmd, "diagnose") == 0) {
+		const char *conn = NULL;
+
+		/* one connection's name, or none: all of them */
+		for (int i = 1; i < argc; i++) {
+			if (strcmp(argv[i], "--json") == 0)
+				continue;
+			if (conn != NULL || argv[i][0] == '-') {
+				fprintf(out, "diagnose: unexpected '%s' "
+				    "(nicsecctl --help)\n", argv[i]);
+				return 1;
+			}
+			conn = argv[i];
+		}
+		return dmn_diagnose(d, conn, has(argc, argv, "--json"), out);
+	}
 	if (strcmp(cmd, "initiate") == 0 || strcmp(cmd, "terminate") == 0 ||
 	    strcmp(cmd, "rekey") == 0) {
 		const char *ike, *child;

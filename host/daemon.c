@@ -96,6 +96,7 @@ int
 dmn_init(struct daemon *d, struct conf *conf, char *err, size_t errlen)
 {
 	memset(&d->t, 0, sizeof(d->t));
+	memset(&d->diag, 0, sizeof(d->diag));
 	d->conf = conf;
 	d->dropped = 0;
 	memset(&d->cookie, 0, sizeof(d->cookie));
@@ -117,6 +118,7 @@ dmn_free(struct daemon *d)
 	d->certreq = NULL;
 	while (d->t.head != NULL)
 		exch_destroy(d, d->t.head, NULL);
+	diag_hist_free(&d->diag);
 	conf_free(d->conf);
 	d->conf = NULL;
 }
@@ -269,9 +271,13 @@ dmn_timers(struct daemon *d)
 	}
 	/* lifetimes, rekeys, DPD, re-initiation (exch_life.c) */
 	double life = exch_life_timers(d, now);
+	/* ICMP echo through the tunnels (exch_monitor.c) */
+	double mon = exch_monitor_timers(d, now);
 
 	if (life < next)
 		next = life;
+	if (mon < next)
+		next = mon;
 	for (s = d->t.head; s != NULL; s = s->next) {
 		if (s->expire != 0 && s->expire < next)
 			next = s->expire;
@@ -480,11 +486,23 @@ dmn_rekey(struct daemon *d, const char *ike, const char *child, FILE *out)
 			continue;
 		if (s->sa.state != IKE_S_ESTABLISHED)
 			continue;
+		/* --ike alone: the IKE SA itself, as swanctl --rekey --ike */
+		if (child == NULL) {
+			if (ikesa_task_add(s, TASK_IKE_REKEY, NULL, 0) == 0) {
+				exch_next(d, s);
+				n++;
+			}
+			continue;
+		}
 		for (size_t i = 0; i < s->nchild; i++)
 			if ((child == NULL || strcmp(s->child[i].name,
 			    child) == 0) && exch_rekey_child(d, s,
 			    &s->child[i], out) == 0)
 				n++;
+	}
+	if (n == 0 && child == NULL) {
+		fprintf(out, "rekey: no IKE SA %s is up\n", ike);
+		return 1;
 	}
 	if (n == 0) {
 		fprintf(out, "rekey: no CHILD SA %s%s%s to rekey\n",
@@ -492,7 +510,8 @@ dmn_rekey(struct daemon *d, const char *ike, const char *child, FILE *out)
 		    ike ? ike : "");
 		return 1;
 	}
-	fprintf(out, "rekeying %d CHILD SA%s\n", n, n == 1 ? "" : "s");
+	fprintf(out, "rekeying %d %s SA%s\n", n, child ? "CHILD" : "IKE",
+	    n == 1 ? "" : "s");
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "conf.h"
+#include "diag_hist.h"
 #include "ike_init.h"
 #include "ike_sock.h"
 #include "ikesa.h"
@@ -56,6 +57,8 @@ struct daemon {
 	struct ike_creds	**creds;
 	uint8_t			*certreq;
 	size_t			 certreq_len;
+	/* What `nicsecctl diagnose` needs of the past, by connection. */
+	struct diag_hist	 diag;
 };
 
 /* Monotonic seconds. */
@@ -90,5 +93,7 @@ int dmn_rekey(struct daemon *d, const char *ike, const char *child,
     FILE *out);
 int dmn_reload(struct daemon *d, const char *path, FILE *out);
 void dmn_list_sas(struct daemon *d, int json, FILE *out);
+/* diagnose.c: every connection, or conn (1: no such connection). */
+int dmn_diagnose(struct daemon *d, const char *conn, int json, FILE *out);
 
 #endif /* NICSEC_DAEMON_H */

@@ -255,14 +255,16 @@ exch_child_up(struct daemon *d, struct ikesa *s, const char *name,
 	exch_life_child(d, s, r);
 	log_info(s->who, "CHILD_SA %s{%u} established with SPIs %08x_i "
 	    "%08x_o, %s, TS %s === %s%s", name, r->uniq, r->spi_in, r->spi_out,
-	    prop, tsi, tsr, staged ? " (inbound in; outbound when the peer "
-	    "deletes the old CHILD_SA)" : "");
+	    prop, tsi, tsr, !staged ? "" : initiator ? " (inbound in; "
+	    "outbound once the rekey collision is settled)" : " (inbound in; "
+	    "outbound when the peer deletes the old CHILD_SA)");
 	return r;
 }
 
 void
 exch_destroy(struct daemon *d, struct ikesa *s, const char *why)
 {
+	diag_ike_gone(&d->diag, s, why);
 	for (size_t i = 0; i < s->nchild; i++)
 		child_dp_remove(d, s, &s->child[i]);
 	if (s->req == REQ_AUTH || s->req == REQ_CHILD)

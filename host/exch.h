@@ -8,6 +8,8 @@
  *   exch_ike.c    IKE_SA_INIT and IKE_AUTH, both roles
  *   exch_child.c  CREATE_CHILD_SA and INFORMATIONAL
  *   exch_life.c   by the clock: lifetimes, rekeys, DPD, re-initiation
+ *   exch_watch.c  black holes: ESP out and none in
+ *   exch_monitor.c  ICMP echo through the tunnel (monitor_address)
  */
 #ifndef NICSEC_EXCH_H
 #define NICSEC_EXCH_H
@@ -107,6 +109,43 @@ void exch_next(struct daemon *d, struct ikesa *s);
 void exch_child_gone(struct daemon *d, struct ikesa *s, struct child_rec *r,
     const char *why);
 
+/* exch_collide.c: rekey collisions (RFC 7296 2.8.1) */
+/* Records r as a successor of the CHILD_SA rekey_of, made by an exchange
+ * we (ours) or the peer initiated, with its nonces a and b. */
+void exch_collide_note(struct child_rec *r, uint32_t rekey_of, int ours,
+    const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
+int exch_nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
+    size_t blen);
+/* A live successor of old made by the other side than `ours` says. */
+struct child_rec *exch_collide_rival(struct ikesa *s, uint32_t old,
+    int ours);
+/* The inbound SPI of old, or of a successor of it, that has the rules. */
+uint32_t exch_collide_holder(struct daemon *d, struct ikesa *s,
+    uint32_t old);
+/* Two successors of one CHILD_SA: the redundant one goes (we delete ours,
+ * the peer its own), the other sends; the survivor's creator deletes the
+ * old CHILD_SA. */
+void exch_collide_settle(struct daemon *d, struct ikesa *s,
+    uint32_t ours_spi, uint32_t theirs_spi);
+/* The IKE SA of that uniq, or NULL. */
+struct ikesa *exch_by_uniq(struct daemon *d, unsigned uniq);
+/* Where s's CHILD SAs are now: s, or the successor of its rekey(s). */
+struct ikesa *exch_home(struct daemon *d, struct ikesa *s);
+/* The peer's rekey of s made ns while ours was out: kept for the answer
+ * to ours, with the peer's exchange's nonces. */
+void exch_collide_ike_note(struct ikesa *s, const struct ikesa *ns,
+    const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
+/* That answer came: nsa is our new IKE SA; one of the two goes. */
+void exch_collide_ike(struct daemon *d, struct ikesa *s, struct ike_sa *nsa);
+/* The peer deletes s: if s is the peer's side of a collision whose answer
+ * has not come, the peer lost it, and s's CHILD SAs go back to the IKE SA
+ * our rekey is out on; 1 then. */
+int exch_collide_ike_deleted(struct daemon *d, struct ikesa *s);
+/* The peer deletes r: if r is its side of a CHILD_SA collision whose
+ * answer has not come, the peer lost it, and r goes quietly; 1 then. */
+int exch_collide_child_deleted(struct daemon *d, struct ikesa *s,
+    struct child_rec *r);
+
 /* exch_life.c */
 /* A rekey's old inbound SA stays this long after the switch, for packets
  * under way (strongSwan's delete_rekeyed_delay is 5 s). */
@@ -135,6 +174,9 @@ void exch_rekey_failed(struct daemon *d, struct ikesa *s,
  * CHILD SAs and queued work; nsa is moved (zeroed).  NULL if no memory. */
 struct ikesa *exch_ike_successor(struct daemon *d, struct ikesa *s,
     struct ike_sa *nsa);
+/* from's CHILD SAs and the work queued for them (not its own) go to to,
+ * which has none. */
+void exch_children_move(struct ikesa *from, struct ikesa *to);
 int exch_send_ike_rekey(struct daemon *d, struct ikesa *s);
 void exch_ike_rekey_response(struct daemon *d, struct ikesa *s,
     const uint8_t *buf, size_t len);
@@ -149,5 +191,26 @@ void exch_retry_clear(struct daemon *d, const char *conn);
  * any); how many were waiting. */
 size_t exch_retry_stop(struct daemon *d, const char *conn,
     const char *child);
+
+/* exch_watch.c */
+/* From exch_life_timers(), for each established IKE SA: reads its CHILD
+ * SAs' card counters (at most once a second) and reports a black hole,
+ * with a liveness check. */
+void exch_watch_timers(struct daemon *d, struct ikesa *s, double now,
+    double *next);
+/* An INFORMATIONAL response came: if it answered a liveness check that a
+ * black hole asked for, that CHILD_SA's rekey is queued (exch_next, which
+ * the caller runs next, sends it). */
+void exch_watch_answered(struct daemon *d, struct ikesa *s);
+
+/* exch_monitor.c */
+/* Opens the raw ICMP socket if a child has monitor_address: at start,
+ * before the privileges go.  A failure is logged; monitoring is then
+ * off. */
+void exch_monitor_open(const struct conf *cf);
+void exch_monitor_close(void);
+/* Reads replies, sends the requests that are due, acts on a tunnel down
+ * or up; returns when it is next due (monotonic). */
+double exch_monitor_timers(struct daemon *d, double now);
 
 #endif /* NICSEC_EXCH_H */

@@ -35,6 +35,19 @@ children_of(const struct ikesa *s, struct ike_child *out)
 	return s->nchild;
 }
 
+/* The CHILD SAs we are deleting (not rekeyed ones, which the peer may
+ * rekey again). */
+static size_t
+closing_of(const struct ikesa *s, uint32_t *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nchild; i++)
+		if (s->child[i].state == CHILD_DELETING)
+			out[n++] = s->child[i].spi_in;
+	return n;
+}
+
 void
 exch_child_gone(struct daemon *d, struct ikesa *s, struct child_rec *r,
     const char *why)
@@ -71,6 +84,13 @@ exch_info_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 
 		if (r == NULL)
 			continue;
+		if (exch_collide_child_deleted(d, s, r))
+			continue;
+		if (r->redundant) {
+			exch_child_gone(d, s, r, "the peer deleted its "
+			    "redundant CHILD_SA (rekey collision)");
+			continue;
+		}
 		if (r->state == CHILD_REKEYED) {
 			/* the rekey's initiator is done with the old one */
 			exch_rekey_switch(d, s, r, "the peer deleted the old "
@@ -88,6 +108,12 @@ exch_info_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 		char names[IKESA_CHILD_MAX][IKESA_NAME_MAX];
 		size_t nn = 0;
 
+		if (exch_collide_ike_deleted(d, s)) {
+			s->no_retry = 1;
+			exch_destroy(d, s, "the peer deleted it, its redundant "
+			    "IKE SA of a rekey collision");
+			return;
+		}
 		snprintf(conn, sizeof(conn), "%s", s->conn);
 		for (size_t i = 0; i < s->nchild; i++)
 			if (s->child[i].state != CHILD_REKEYED)
@@ -100,6 +126,47 @@ exch_info_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 	}
 }
 
+/*
+ * The peer rekeyed one of our CHILD SAs: make-before-break as the
+ * responder, the new inbound SA in before our response goes, the
+ * outbound one staged (exch_rekey_switch).  A rekey of ours of the same
+ * CHILD_SA, out or done, is a collision (exch_collide.c).
+ */
+static void
+rekeyed_by_peer(struct daemon *d, struct ikesa *s,
+    const struct conf_child *cc, struct ike_child_made *made,
+    const uint8_t *resp, size_t rlen)
+{
+	uint32_t x = made->rekeyed, from = exch_collide_holder(d, s, x);
+	struct child_rec *old = ikesa_child_by_spi(s, x), *n;
+	struct child_rec *mine = exch_collide_rival(s, x, 0);
+	uint32_t mine_spi = mine ? mine->spi_in : 0;
+	int crossing = s->req == REQ_CHILD && s->cur.kind == TASK_REKEY &&
+	    s->cur.spi == x;
+	char name[IKESA_NAME_MAX];
+
+	snprintf(name, sizeof(name), "%s", old ? old->name : cc->name);
+	if (old != NULL)
+		old->state = CHILD_REKEYED;
+	n = exch_child_up(d, s, name, &made->child, 0, from, from != 0);
+	if (n != NULL)
+		exch_collide_note(n, x, 0, made->ni, made->ni_len, made->nr,
+		    made->nr_len);
+	ikesa_keep_resp(s, resp, rlen, s->sa.msgid_in - 1);
+	dmn_send(d, s, resp, rlen, 0);
+	log_info(s->who, "CHILD_SA %s with SPI %08x_i rekeyed by the peer%s",
+	    name, x, crossing ? "; our rekey of it is out too: a collision, "
+	    "settled when its answer comes" : "");
+	diag_rekey_peer(&d->diag, s->conn, name, DIAG_DONE, NULL);
+	if (n != NULL && mine_spi != 0)
+		exch_collide_settle(d, s, mine_spi, n->spi_in);
+	else if (from == 0 && (old = ikesa_child_by_spi(s, x)) != NULL &&
+	    old->gone_at == 0)
+		/* one that was not sending: nothing to switch */
+		old->gone_at = dmn_now() + REKEY_GRACE;
+	exch_next(d, s);
+}
+
 void
 exch_child_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
     size_t len)
@@ -110,6 +177,7 @@ exch_child_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 	struct ike_child ch[IKESA_CHILD_MAX];
 	struct ike_child_rcfg rc;
 	struct ike_child_made made;
+	uint32_t closing[IKESA_CHILD_MAX];
 	static struct ike_sa nsa;
 	struct ikesa *ns;
 	enum ike_child_result r;
@@ -125,6 +193,8 @@ exch_child_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 	memset(&rc, 0, sizeof(rc));
 	rc.nchildren = children_of(s, ch);
 	rc.children = ch;
+	rc.nclosing = closing_of(s, closing);
+	rc.closing = closing;
 	rc.ike = c->ike;
 	rc.nike = c->nike;
 	rc.esp = cc->esp;
@@ -147,29 +217,7 @@ exch_child_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 		return;
 	}
 	if (r == IKE_CHILD_OK && made.kind == IKE_CHILD_REKEY) {
-		/* make-before-break: the new inbound SA is in before the
-		 * response goes out; our outbound SA moves over when the
-		 * peer deletes the old CHILD_SA (exch_rekey_switch) */
-		struct child_rec *old = ikesa_child_by_spi(s, made.rekeyed);
-		char name[IKESA_NAME_MAX];
-		int stage = old != NULL && old->state == CHILD_INSTALLED &&
-		    !old->staged;
-
-		snprintf(name, sizeof(name), "%s", old ? old->name :
-		    cc->name);
-		if (old != NULL)
-			old->state = CHILD_REKEYED;
-		exch_child_up(d, s, name, &made.child, 0, stage ?
-		    made.rekeyed : 0, stage);
-		ikesa_keep_resp(s, resp, rlen, s->sa.msgid_in - 1);
-		dmn_send(d, s, resp, rlen, 0);
-		log_info(s->who, "CHILD_SA %s with SPI %08x_i rekeyed by the "
-		    "peer", name, made.rekeyed);
-		/* an old one that was not sending (collisions): no switch */
-		if (!stage && (old = ikesa_child_by_spi(s, made.rekeyed)) !=
-		    NULL && old->gone_at == 0)
-			old->gone_at = dmn_now() + REKEY_GRACE;
-		exch_next(d, s);
+		rekeyed_by_peer(d, s, cc, &made, resp, rlen);
 		return;
 	}
 	ikesa_keep_resp(s, resp, rlen, s->sa.msgid_in - 1);
@@ -177,12 +225,24 @@ exch_child_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 	if (r != IKE_CHILD_OK) {
 		child_dp_spi_free(d, rc.spi_in);
 		log_err(s->who, "CREATE_CHILD_SA refused: %s", err);
+		diag_refused(&d->diag, s->conn, cc->name, made.kind, err);
 		return;
 	}
 	if (made.kind == IKE_CHILD_IKE_REKEY) {
+		int crossing = s->req == REQ_CHILD &&
+		    s->cur.kind == TASK_IKE_REKEY;
+
 		child_dp_spi_free(d, rc.spi_in);
 		if ((ns = exch_ike_successor(d, s, &nsa)) == NULL)
 			return;
+		/* our rekey of it is out too: settled on its answer */
+		if (crossing) {
+			exch_collide_ike_note(s, ns, made.ni, made.ni_len,
+			    made.nr, made.nr_len);
+			log_info(s->who, "IKE_SA %s rekeyed by the peer while "
+			    "our rekey of it is out: a collision, settled when "
+			    "its answer comes", s->who);
+		}
 		/* the peer deletes the old one (RFC 7296 2.18); if it does
 		 * not, it goes in 30 s */
 		s->expire = dmn_now() + 30;
@@ -260,6 +320,7 @@ run_task(struct daemon *d, struct ikesa *s, const struct ikesa_task *t)
 		snprintf(s->cur.name, sizeof(s->cur.name), "%s", r->name);
 		log_info(s->who, "rekeying CHILD_SA %s{%u} (SPIs %08x_i "
 		    "%08x_o)", r->name, r->uniq, r->spi_in, r->spi_out);
+		diag_rekey_start(&d->diag, s->conn, r->name, 1);
 		return send_child(d, s, cc, r->spi_in);
 	case TASK_DEL_CHILD:
 		if ((r = ikesa_child_by_spi(s, t->spi)) == NULL)
@@ -276,6 +337,7 @@ run_task(struct daemon *d, struct ikesa *s, const struct ikesa_task *t)
 		log_info(s->who, "deleting IKE_SA %s", s->who);
 		return send_info(d, s, &q);
 	case TASK_DPD:
+		diag_dpd(&d->diag, s->conn);
 		return send_info(d, s, &q);
 	case TASK_IKE_REKEY:
 		return exch_send_ike_rekey(d, s);
@@ -302,7 +364,8 @@ exch_child_response(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 	enum ike_child_result r;
 	char err[1024], name[IKESA_NAME_MAX];
 	const struct conf_child *cc;
-	struct child_rec *old;
+	struct child_rec *old, *rival, *n;
+	struct ikesa *h;
 	uint32_t rekeyed = s->cur.kind == TASK_REKEY ? s->cur.spi : 0;
 
 	if (s->cur.kind == TASK_IKE_REKEY) {
@@ -325,14 +388,35 @@ exch_child_response(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 			exch_next(d, s);
 		return;
 	}
-	old = rekeyed != 0 ? ikesa_child_by_spi(s, rekeyed) : NULL;
+	/* the peer rekeyed the IKE SA meanwhile: the CHILD SAs, and this
+	 * new one, are its successor's */
+	h = exch_home(d, s);
+	old = rekeyed != 0 ? ikesa_child_by_spi(h, rekeyed) : NULL;
 	if (r != IKE_CHILD_OK) {
 		child_dp_spi_free(d, s->creq.spi_in);
 		log_err(s->who, "CHILD_SA %s %s failed: %s", name, rekeyed ?
 		    "rekey" : "creation", err);
+		diag_child_failed(&d->diag, s->conn, name, rekeyed != 0, err);
 		if (old != NULL)
-			exch_rekey_failed(d, s, old);
-		exch_next(d, s);
+			exch_rekey_failed(d, h, old);
+		exch_next(d, h);
+		return;
+	}
+	diag_child_rekeyed(&d->diag, s->conn, name, rekeyed);
+	if (rekeyed != 0 && (rival = exch_collide_rival(h, rekeyed, 1)) !=
+	    NULL) {
+		/* the peer rekeyed it too: ours inbound only until the
+		 * collision is settled */
+		uint32_t theirs = rival->spi_in;
+
+		n = exch_child_up(d, h, name, &ch, 1, exch_collide_holder(d, h,
+		    rekeyed), 1);
+		if (n != NULL) {
+			exch_collide_note(n, rekeyed, 1, s->cx.ni, s->cx.ni_len,
+			    s->cx.nr, s->cx.nr_len);
+			exch_collide_settle(d, h, n->spi_in, theirs);
+		}
+		exch_next(d, h);
 		return;
 	}
 	/* make-before-break: the new CHILD_SA whole, the old one's rules
@@ -340,18 +424,22 @@ exch_child_response(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 	 * packets under way, and the peer is told to delete the old */
 	if (old != NULL && old->state == CHILD_INSTALLED && !old->staged) {
 		old->state = CHILD_REKEYED;
-		exch_child_up(d, s, name, &ch, 1, rekeyed, 0);
-		if ((old = ikesa_child_by_spi(s, rekeyed)) != NULL)
+		n = exch_child_up(d, h, name, &ch, 1, rekeyed, 0);
+		if ((old = ikesa_child_by_spi(h, rekeyed)) != NULL)
 			old->gone_at = dmn_now() + REKEY_GRACE;
-		ikesa_task_add(s, TASK_DEL_CHILD, NULL, rekeyed);
+		ikesa_task_add(h, TASK_DEL_CHILD, NULL, rekeyed);
 	} else {
-		exch_child_up(d, s, name, &ch, 1, 0, 0);
+		n = exch_child_up(d, h, name, &ch, 1, 0, 0);
 		if (old != NULL) {
 			old->state = CHILD_REKEYED;
-			ikesa_task_add(s, TASK_DEL_CHILD, NULL, rekeyed);
+			ikesa_task_add(h, TASK_DEL_CHILD, NULL, rekeyed);
 		}
 	}
-	exch_next(d, s);
+	/* kept, in case the peer's rekey of the same one comes late */
+	if (n != NULL && rekeyed != 0)
+		exch_collide_note(n, rekeyed, 1, s->cx.ni, s->cx.ni_len,
+		    s->cx.nr, s->cx.nr_len);
+	exch_next(d, h);
 }
 
 void
@@ -372,6 +460,8 @@ exch_info_response(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 		return;
 	}
 	ikesa_req_done(s);
+	exch_watch_answered(d, s);	/* a black hole's liveness check */
+	diag_info_answered(&d->diag, s);
 	if (r == IKE_INFO_FAIL)
 		log_err(s->who, "INFORMATIONAL: %s", err);
 	if (s->cur.kind == TASK_DEL_IKE) {
@@ -425,7 +515,9 @@ exch_delete_ike(struct daemon *d, struct ikesa *s)
 {
 	if (s->sa.state != IKE_S_ESTABLISHED) {
 		s->no_retry = 1;
-		exch_destroy(d, s, "terminated before it was up");
+		/* one being deleted already goes without a word */
+		exch_destroy(d, s, s->sa.state == IKE_S_DELETING ? NULL :
+		    "terminated before it was up");
 		return;
 	}
 	/* a DELETE of the IKE SA goes before anything else queued; ours:

@@ -374,6 +374,7 @@ exch_auth_response(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 		child_dp_spi_free(d, s->creq.spi_in);
 		log_err(s->who, "CHILD_SA %s not established: %s",
 		    s->child_name, err);
+		diag_setup_error(&d->diag, s->conn, s->child_name, err);
 	} else {
 		exch_child_up(d, s, s->child_name, &ch, 1, 0, 0);
 	}
@@ -439,6 +440,8 @@ exch_init_request(struct daemon *d, const struct ike_msg *m,
 			log_err(s->who, "%s", err);
 		else
 			log_info(s->who, "%s", err);
+		if (ike_msg_notify(m, N_COOKIE) == NULL && !d->cookie.required)
+			diag_setup_error(&d->diag, s->conn, NULL, err);
 		dmn_send(d, s, resp, rlen, 0);
 		exch_destroy(d, s, NULL);
 		return;
@@ -547,6 +550,8 @@ exch_auth_request(struct daemon *d, struct ikesa *s, const uint8_t *buf,
 		child_dp_spi_free(d, rc.spi_in);
 		log_err(s->who, "CHILD_SA not established: %s", ch ? err :
 		    "the connection has no children");
+		diag_setup_error(&d->diag, s->conn, ch ? ch->name : NULL,
+		    ch ? err : "the connection has no children");
 		return;
 	}
 	exch_child_up(d, s, ch->name, &child, 0, 0, 0);

@@ -153,6 +153,21 @@ exch_rekey_failed(struct daemon *d, struct ikesa *s, struct child_rec *old)
 
 /* ---- the IKE SA's rekey --------------------------------------------- */
 
+void
+exch_children_move(struct ikesa *from, struct ikesa *to)
+{
+	/* the CHILD SAs, and the work queued for them */
+	memcpy(to->child, from->child, sizeof(from->child));
+	to->nchild = from->nchild;
+	from->nchild = 0;
+	for (size_t i = 0; i < from->ntask; i++)
+		if (from->task[i].kind != TASK_IKE_REKEY &&
+		    from->task[i].kind != TASK_DEL_IKE &&
+		    to->ntask < IKESA_TASK_MAX)
+			to->task[to->ntask++] = from->task[i];
+	from->ntask = 0;
+}
+
 struct ikesa *
 exch_ike_successor(struct daemon *d, struct ikesa *s, struct ike_sa *nsa)
 {
@@ -169,17 +184,11 @@ exch_ike_successor(struct daemon *d, struct ikesa *s, struct ike_sa *nsa)
 	ns->created = ns->established = ns->last_in = dmn_now();
 	ns->last_esp = s->last_esp;
 	ns->keepalive_next = s->keepalive_next;
-	/* the CHILD SAs, and the work queued for them, move over */
-	memcpy(ns->child, s->child, sizeof(s->child));
-	ns->nchild = s->nchild;
-	s->nchild = 0;
-	for (size_t i = 0; i < s->ntask; i++)
-		if (s->task[i].kind != TASK_IKE_REKEY &&
-		    s->task[i].kind != TASK_DEL_IKE)
-			ns->task[ns->ntask++] = s->task[i];
-	s->ntask = 0;
+	exch_children_move(s, ns);
 	s->rekey_at = s->life_at = 0;
+	s->successor = ns->uniq;
 	exch_life_ike(d, ns);
+	diag_ike_rekeyed(&d->diag, ns);
 	log_info(s->who, "IKE_SA rekeyed: %s is its successor, SPIs "
 	    "%016llx_i %016llx_r, with its %zu CHILD SAs", ns->who,
 	    (unsigned long long)ns->sa.spi_i, (unsigned long long)ns->sa.spi_r,
@@ -200,6 +209,7 @@ exch_send_ike_rekey(struct daemon *d, struct ikesa *s)
 	log_info(s->who, "rekeying IKE_SA %s (SPIs %016llx_i %016llx_r)",
 	    s->who, (unsigned long long)s->sa.spi_i,
 	    (unsigned long long)s->sa.spi_r);
+	diag_rekey_start(&d->diag, s->conn, NULL, 1);
 	if (ike_child_ike_rekey_request(&s->sa, &s->cx, c->ike, c->nike, buf,
 	    sizeof(buf), &len, err, sizeof(err)) != 0) {
 		log_err(s->who, "IKE_SA rekey: %s", err);
@@ -239,7 +249,12 @@ exch_ike_rekey_response(struct daemon *d, struct ikesa *s,
 		s->rekey_at = dmn_now() + REKEY_RETRY;
 		log_err(s->who, "IKE_SA %s rekey failed: %s; trying again in "
 		    "%.0f s", s->who, err, REKEY_RETRY);
+		diag_rekey_end(&d->diag, s->conn, NULL, DIAG_REFUSED, err);
 		exch_next(d, s);
+		return;
+	}
+	if (s->rival != 0 && exch_by_uniq(d, s->rival) != NULL) {
+		exch_collide_ike(d, s, &nsa);
 		return;
 	}
 	if ((ns = exch_ike_successor(d, s, &nsa)) == NULL)
@@ -259,6 +274,7 @@ exch_close_action(struct daemon *d, const char *conn, const char *child)
 
 	if (cc == NULL)
 		return;
+	diag_peer_delete(&d->diag, conn, child, cc->close_action);
 	if (cc->close_action & CONF_ACTION_START) {
 		log_info(conn, "CHILD_SA %s closed by the peer: close_action "
 		    "start: initiating it again", child);
@@ -597,6 +613,7 @@ exch_life_timers(struct daemon *d, double now)
 
 	dp_events(d->dp, on_event, d);
 	retries_due(d, now, &next);
+	soonest(&next, diag_sample(d, now));	/* diagnose's trend */
 	for (struct ikesa *s = d->t.head, *nx; s != NULL; s = nx) {
 		const struct conf_conn *c;
 
@@ -626,6 +643,7 @@ exch_life_timers(struct daemon *d, double now)
 		soonest(&next, s->life_at);
 		child_timers(d, s, now, &next);
 		dpd_timer(d, s, now, &next);
+		exch_watch_timers(d, s, now, &next);
 	}
 	return next;
 }

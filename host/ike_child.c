@@ -639,6 +639,23 @@ find_child(const struct ike_child_rcfg *cfg, uint32_t spi)
 	return -1;
 }
 
+/* 1 if m rekeys a CHILD_SA that cfg says we are deleting. */
+static int
+rekeys_closing(const struct ike_msg *m, const struct ike_child_rcfg *cfg)
+{
+	const struct ike_pld *pl = ike_msg_notify(m, N_REKEY_SA);
+	struct ike_notify no;
+	long k;
+
+	if (pl == NULL || ike_pld_notify(pl, &no, NULL, 0) != 0 ||
+	    no.spi_len != 4 || (k = find_child(cfg, ike_get32(no.spi))) < 0)
+		return 0;
+	for (size_t i = 0; i < cfg->nclosing; i++)
+		if (cfg->closing[i] == cfg->children[k].spi_in)
+			return 1;
+	return 0;
+}
+
 /*
  * A new or rekeyed CHILD_SA (RFC 7296 1.3.1, 1.3.3), its response
  * payloads or error notify into in.
@@ -837,7 +854,8 @@ ike_child_request_in(struct ike_sa *sa, const uint8_t *raw, size_t len,
 		ike_errf(err, errlen, "CREATE_CHILD_SA request: %s: "
 		    "INVALID_SYNTAX", e2);
 		rc = IKE_CHILD_FAIL;
-	} else if (sa->state == IKE_S_DELETING || cfg->temporary_failure) {
+	} else if (sa->state == IKE_S_DELETING || cfg->temporary_failure ||
+	    rekeys_closing(&m, cfg)) {
 		/* RFC 7296 2.25: not now; the peer may try again later */
 		made->kind = asks_ike(&m) ? IKE_CHILD_IKE_REKEY :
 		    ike_msg_notify(&m, N_REKEY_SA) ? IKE_CHILD_REKEY :

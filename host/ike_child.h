@@ -129,6 +129,10 @@ struct ike_child_rcfg {
 	 * deleting the SA ourselves.  An IKE SA that is DELETING is answered
 	 * so whatever this says. */
 	int            temporary_failure;
+	/* Our inbound SPIs of CHILD_SAs we are deleting: a rekey of one of
+	 * them is answered TEMPORARY_FAILURE (RFC 7296 2.25.1). */
+	const uint32_t *closing;
+	size_t         nclosing;
 };
 
 /* What a responder made. */

@@ -16,6 +16,7 @@
 #include "ike_auth.h"
 #include "ike_child.h"
 #include "ike_sa.h"
+#include "watch.h"
 
 #define IKESA_CHILD_MAX		16
 #define IKESA_NAME_MAX		64
@@ -49,6 +50,21 @@ struct child_rec {
 	uint32_t	 replaces;
 	double		 switch_at;
 	uint64_t	 in_mark;		/* dp_child_inbound_since() */
+	/* A rekey's successor (exch_collide.c): the inbound SPI of the
+	 * CHILD_SA its exchange rekeyed, whether we initiated that exchange,
+	 * and the lower of the exchange's two nonces.  Two successors of one
+	 * CHILD_SA are a collision (RFC 7296 2.8.1): the one of the lowest
+	 * nonce is redundant, and its creator deletes it. */
+	uint32_t	 rekey_of;
+	int		 ours;
+	uint8_t		 nonce[IKE_NONCE_MAX];
+	size_t		 nonce_len;
+	int		 redundant;		/* lost a collision */
+	/* Black-hole detection (exch_watch.c): the card's counters as last
+	 * sampled (bh.since 0: never), and whether the liveness check its
+	 * report queued is waiting for the peer's answer. */
+	struct bh_watch	 bh;
+	int		 bh_check;
 };
 
 /* What the request out is, so its response goes to the right code. */
@@ -92,6 +108,14 @@ struct ikesa {
 	 * inbound ESP was seen on one of its CHILD SAs (DPD). */
 	double		 rekey_at, life_at, last_esp, esp_poll_at;
 	int		 no_retry;		/* closed by us: no back-off */
+	/* An IKE SA rekey (exch_life.c): the record its CHILD SAs moved to
+	 * (uniq; 0: none), so that an exchange of ours still under way on
+	 * this one finishes on it; and the peer's rekey of it that crossed
+	 * ours, with the lower nonce of its exchange (RFC 7296 2.8.2). */
+	unsigned	 successor;
+	unsigned	 rival;
+	uint8_t		 rival_nonce[IKE_NONCE_MAX];
+	size_t		 rival_nonce_len;
 	double		 expire;		/* 0, or when to drop it
 						 * (half-open, or failed) */
 

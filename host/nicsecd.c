@@ -245,6 +245,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "nicsecd: %s\n", err);
 		return 1;
 	}
+	/* monitor_address's raw ICMP socket: CAP_NET_RAW, so now */
+	exch_monitor_open(conf);
 	if (!a.foreground) {
 		if (daemon(0, 0) != 0) {
 			fprintf(stderr, "nicsecd: daemon: %s\n",
@@ -274,6 +276,7 @@ main(int argc, char **argv)
 	dmn_free(&d);
 	dp_close(d.dp);
 	ike_socks_close(&d.socks);
+	exch_monitor_close();
 	close(ctl);
 	unlink(a.socket);
 	log_info(NULL, "nicsecd stopped");

@@ -10,9 +10,13 @@
  *    goes away needs a restart to be opened again.
  *  - the exception path's TAPs (CAP_NET_ADMIN for TUNSETIFF): created at
  *    start; reading and writing their fds needs nothing.
+ *  - tunnel monitoring's raw ICMP socket (CAP_NET_RAW), when a child has
+ *    monitor_address: opened at start (exch_monitor.c); sending and
+ *    receiving on it needs nothing.
  * What it never needs after start:
  *  - CAP_NET_ADMIN: the SAs go to the card, not to the kernel's XFRM,
- *    and nicsecd sets no routes or addresses.
+ *    and nicsecd sets no routes or addresses (monitor_hook's program,
+ *    which runs with no capabilities either, has to ask whatever does).
  *  - CAP_NET_RAW: IKE, NAT-T keepalives and DPD are ordinary UDP
  *    sockets; ESP is the card's, never a raw socket's.
  * So by default nothing is kept.

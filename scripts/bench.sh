@@ -26,6 +26,12 @@
 #                            once, nicsecd and then charon initiating to charon,
 #                            data plane none (scripts/bench_ike.sh; wall-clock,
 #                            ~10 s)
+#   lifecycle.rekey_loss_packets, lifecycle.dpd_detect_s
+#                            pings lost across 100 CHILD_SA rekeys on the sim
+#                            card against charon (0 is the only good value),
+#                            and DPD's time from the peer's death to
+#                            dpd_action, with its bound (scripts/
+#                            bench_lifecycle.sh; wall-clock, ~90 s)
 #   synth.gcm.*              Yosys synth_xilinx of the engine at LANES=1 (make synth),
 #                            rerun here when one of the engine's files ($RTL_FILES,
 #                            from the Makefile) is newer than the last synthesis
@@ -66,6 +72,10 @@ echo
 # IKE setups against strongSwan, and strongSwan's own (~10 s)
 bash scripts/bench_ike.sh "$out/ike.json" 200
 frags+=("$out/ike.json")
+
+# lifecycle: pings lost across 100 rekeys, DPD's detection time
+bash scripts/bench_lifecycle.sh "$out/lifecycle.json" 100
+frags+=("$out/lifecycle.json")
 echo
 
 synth=$BUILD/synth/bench-synth.json

@@ -299,6 +299,7 @@ suite "nicsecctl errors" bash tests/card/ctl_errors.sh 1
 suite "control path" bash tests/card/control_path.sh 1 3000 "$SEED"
 suite dataplane bash tests/card/dataplane.sh 1
 suite "nicsecd with a card" bash tests/card/nicsecd_card.sh 1
+suite "rekeys under traffic on a card" bash tests/card/nicsecd_rekeys.sh 100
 for L in 1 4; do
 	suite "two gateways LANES=$L" bash tests/card/two_gateways.sh "$L"
 done

@@ -22,7 +22,13 @@
 #  - charon killed: nicsecd finds the peer dead within dpd_delay plus its
 #    retransmission schedule, says so in one line, initiates again (dpd_action
 #    restart) with back-off while charon is away, and the tunnel is back once
-#    charon is.
+#    charon is;
+#  - nicsecctl diagnose: the PFS mismatch of cc/pfs (our rekey refused) and of
+#    cd/netd (charon's rekey refused: nicsecd wants modp2048 there), each with
+#    the fix; ca healthy, its last rekey done, no problem found; cb's DPD off;
+#    netb left down by close_action none; ca down and retrying with the last
+#    error while charon is away; ce's authentication refused by charon, its
+#    setup error and the fix; an unknown connection refused in one line.
 #
 #   nicsecd_lifecycle.sh [BUILD]
 set -uo pipefail
@@ -86,9 +92,15 @@ nicsecd_cfg() {
 		proposals=aes128gcm16-prfsha256-curve25519 local.id=left2 remote.id=right2 \
 		rekey_time=4s rand_time=1s \
 		child=netd child.local_ts=10.1.4.0/24 child.remote_ts=10.2.4.0/24 \
+		child.esp_proposals=aes128gcm16-modp2048
+	# ce: IDs charon has no connection for; never started on its own
+	charon_conn ce local_addrs=$IKE_LEFT_IP remote_addrs=$IKE_RIGHT_IP \
+		proposals=aes128gcm16-prfsha256-curve25519 local.id=left3 remote.id=right \
+		child=nete child.local_ts=10.1.5.0/24 child.remote_ts=10.2.5.0/24 \
 		child.esp_proposals=aes128gcm16
 	charon_psk left right secret
 	charon_psk left2 right2 secret2
+	charon_psk left3 right secret3
 }
 nicsecd_cfg 8 4s >"$L/nicsecd.conf"
 nicsecd_start "$IKE_LEFT" "$L" || exit 1
@@ -108,45 +120,8 @@ for s in json.load(sys.stdin)["ike_sas"]:
     for c in s["children"]:
         print("child", s["name"], c["name"], c["spi_in"], c["spi_out"], c["state"], c.get("outbound", "?"))'
 }
-# consistent: the SAs alike on both ends (sa_match.py), each of charon's
-# CHILD_SAs INSTALLED and one of ours, none of ours staged; tried a few times,
-# since a rekey may be under way at the moment of looking
-consistent() {  # WHAT EXPECT
-	local i out="" extra=""
-	for i in $(seq 10); do
-		# an old IKE SA whose DELETE is still being retransmitted holds
-		# nothing (charon dropped it on the first; the answer was lost)
-		nicsecctl_in "$IKE_LEFT" "$L" list-sas --json | python3 -c '
-import json, sys
-j = json.load(sys.stdin)
-j["ike_sas"] = [s for s in j["ike_sas"] if s["state"] != "DELETING" or s["children"]]
-json.dump(j, sys.stdout)' >"$L/ours.json"
-		sa_json "$IKE_RIGHT" "$R" >"$R/theirs.json"
-		out=$(python3 tests/ike/sa_match.py "$L/ours.json" "$R/theirs.json" --expect "$2") &&
-		extra=$(python3 - "$L/ours.json" "$R/theirs.json" <<-'EOF'
-			import json, sys
-			ours = json.load(open(sys.argv[1]))["ike_sas"]
-			theirs = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
-			mine = {c["spi_out"] for s in ours for c in s["children"] if c["state"] == "INSTALLED"}
-			bad = [c for s in ours for c in s["children"] if c.get("outbound") == "staged"]
-			# charon keeps a CHILD_SA it deleted a few seconds, DELETED
-			# (its delete_rekeyed_delay): going, not half-installed
-			bad += [r for r in theirs if r["type"] == "child" and
-			        (r["state"] not in ("INSTALLED", "DELETED") or
-			         r["state"] == "INSTALLED" and r["spi_in"] not in mine)]
-			bad += [r for r in theirs if r["type"] == "ike" and r["state"] != "ESTABLISHED"]
-			for b in bad:
-			    print(b)
-			sys.exit(1 if bad else 0)
-			EOF
-		) && {
-			ok "$1: $(grep -c 'INSTALLED on both' <<<"$out") CHILD_SAs and $(grep -c 'ESTABLISHED on both' <<<"$out") IKE SAs alike on both ends, nothing half-installed"
-			return 0
-		}
-		sleep 0.4
-	done
-	not_ok "$1:"$'\n'"$out"$'\n'"$extra"
-}
+# consistent WHAT EXPECT: nothing half-installed on either end (lib.sh)
+consistent() { sa_consistent "$1" "$2" "$IKE_LEFT" "$L" "$IKE_RIGHT" "$R"; }
 # watch SECONDS: every 0.5 s, the SPIs each end has, into $L/watch
 watch() {
 	local end=$((SECONDS + $1))
@@ -178,6 +153,9 @@ swanctl_in "$IKE_RIGHT" "$R" --initiate --child netd --timeout 5 >/dev/null 2>&1
 	not_ok "charon initiating back"
 cd_ike0=$(ours | awk '$1=="ike" && $2=="cd" {print $3 " " $4}')
 cd_child0=$(ours | awk '$1=="child" && $3=="netd" {print $4}')
+# charon rekeys netd without a KE; nicsecd wants PFS there: refused, kept
+swanctl_in "$IKE_RIGHT" "$R" --rekey --child netd >/dev/null 2>&1 ||
+	not_ok "charon rekeying netd"
 cb_child0=$(ours | awk '$1=="child" && $3=="netb" {print $4}')
 : >"$L/watch"
 watch 14
@@ -216,6 +194,74 @@ if grep -q "cc\[[0-9]*\]: CHILD_SA pfs rekey failed: .*NO_PROPOSAL_CHOSEN" "$L/n
 	ok "a CHILD_SA whose rekey charon refuses: deleted at its life_time on both ends: ${line#* * }"
 else
 	not_ok "life_time: $(grep 'cc\[' "$L/nicsecd.log" | grep -i 'pfs' | tail -4)"
+fi
+
+# ---- nicsecctl diagnose ------------------------------------------------------
+# diag ARGS: nicsecctl diagnose ARGS, each report also kept in
+# $L/diagnose.log (IKE_KEEP=1 keeps it)
+diag() {
+	echo "== diagnose $* at $SECONDS s" >>"$L/diagnose.log"
+	nicsecctl_in "$IKE_LEFT" "$L" diagnose "$@" | tee -a "$L/diagnose.log"
+	return "${PIPESTATUS[0]}"
+}
+# has TEXT FIXED...: every fixed string is in TEXT
+has() {
+	local t=$1 f
+	shift
+	for f in "$@"; do grep -qF -- "$f" <<<"$t" || { echo "missing: $f"; return 1; }; done
+}
+out=$(diag cc)
+if why=$(has "$out" "problem: CHILD_SA pfs: PFS mismatch: the peer refused our rekey of it with NO_PROPOSAL_CHOSEN" \
+	"We proposed ESP:AES_GCM_16_128/NO_EXT_SEQ, with no DH group" "require a DH group (PFS), ours have none" \
+	"fix: the same DH group, or none, in esp_proposals on both sides" \
+	"last rekey, pfs: " "by us: refused by the peer" "child pfs: down (no CHILD_SA)"); then
+	ok "diagnose cc: pfs's rekey refused by charon named a PFS mismatch, with our proposal and the fix: $(grep -m1 'problem: CHILD_SA pfs' <<<"$out" | cut -c1-110)..."
+else
+	not_ok "diagnose cc: $why"$'\n'"$out"
+fi
+out=$(diag cd)
+if why=$(has "$out" "problem: CHILD_SA netd: PFS mismatch: the peer's rekey of it was refused" \
+	"PFS mismatch: peer proposed ESP:AES_GCM_16_128/NO_EXT_SEQ with no DH group, we require ESP:AES_GCM_16_128/MODP_2048/NO_EXT_SEQ with MODP_2048 (NO_PROPOSAL_CHOSEN)" \
+	"fix: the same DH group, or none, in esp_proposals on both sides" "by the peer: refused by us"); then
+	ok "diagnose cd: charon's rekey of netd refused by nicsecd named a PFS mismatch with both sides' proposals and the fix"
+else
+	not_ok "diagnose cd: $why"$'\n'"$out"
+fi
+# ca: healthy; looked at up to 5 times, since a rekey may be under way
+for i in 1 2 3 4 5; do
+	out=$(diag ca)
+	why=$(has "$out" "ca: up: IKE_SA ca[" "last rekey, net: " "by us: done (rekeys: " "liveness: dpd_delay 2s" \
+		"the data plane is none: it carries no traffic" "  no problem found") && break
+	sleep 0.3
+done
+if [ -z "$why" ] && ! grep -q "problem:" <<<"$out"; then
+	ok "diagnose ca: up, its last rekey done ($(grep -o 'rekeys: [0-9]* done, [0-9]* failed' <<<"$out" | head -1)), DPD on, counters shown as the none data plane's, no problem found"
+else
+	not_ok "diagnose ca: $why"$'\n'"$out"
+fi
+out=$(diag cb)
+if why=$(has "$out" "last rekey, IKE_SA: " "problem: DPD is off (dpd_delay 0)" "fix: dpd_delay = 30s") &&
+	grep -A1 "last rekey, IKE_SA" <<<"$out" | grep -q "by us: done" &&
+	[ "$(grep -c 'problem:' <<<"$out")" = 1 ]; then
+	ok "diagnose cb: its IKE SA rekeys done, and DPD off its only problem"
+else
+	not_ok "diagnose cb: ${why:-IKE rekey not done or other problems}"$'\n'"$out"
+fi
+err=$(diag nosuchconn 2>&1 >/dev/null); rc=$?
+if [ $rc = 1 ] && [ "$err" = "diagnose: no connection 'nosuchconn' in the configuration" ] &&
+	[ -z "$(diag nosuchconn 2>/dev/null)" ]; then
+	ok "diagnose nosuchconn: exit 1 and one line: $err"
+else
+	not_ok "diagnose nosuchconn: exit $rc, '$err'"
+fi
+if diag --json | python3 -c '
+import json, sys
+j = json.load(sys.stdin)["connections"]
+assert [c["name"] for c in j] == ["ca", "cb", "cc", "cd", "ce"], j
+assert any("PFS mismatch" in p["what"] for c in j if c["name"] == "cc" for p in c["problems"])' 2>"$L/json.err"; then
+	ok "diagnose --json: the five connections, as JSON, cc's PFS mismatch among its problems"
+else
+	not_ok "diagnose --json: $(tail -2 "$L/json.err")"
 fi
 nicsecctl_in "$IKE_LEFT" "$L" terminate --ike cc >/dev/null
 # cd: charon's IKE SA, rekeyed by nicsecd: nicsecd the new one's initiator
@@ -320,6 +366,13 @@ if grep -q "CHILD_SA netb closed by the peer: close_action none: it stays down" 
 else
 	not_ok "close_action none: $(grep 'netb' "$L/nicsecd.log" | tail -3)"
 fi
+out=$(diag cb)
+if why=$(has "$out" "child netb: down (no CHILD_SA)" "problem: CHILD_SA netb is down: the peer deleted it" \
+	"and close_action none left it down" "fix: close_action = start in child netb"); then
+	ok "diagnose cb: netb down after charon's DELETE, close_action none named, and the fix"
+else
+	not_ok "diagnose cb after the DELETE: $why"$'\n'"$out"
+fi
 consistent "after charon's DELETEs" 2
 
 # ---- charon killed: DPD, dpd_action restart, back-off, back ------------------
@@ -345,11 +398,33 @@ if grep -q "initiating net failed (.*): trying again in 1 s" "$L/nicsecd.log"; t
 else
 	not_ok "no back-off: $(grep 'initiating' "$L/nicsecd.log" | tail -3)"
 fi
+out=$(diag ca)
+if why=$(has "$out" "ca: down: its IKE SA closed" "did not answer DPD" "retrying net with back-off" \
+	"the last error: peer $IKE_RIGHT_IP did not answer IKE_SA_INIT" "problem: initiating net fails: " \
+	"fix: the peer does not answer" "last DPD" "not answered, the peer was declared dead"); then
+	ok "diagnose ca with charon away: down, why, retrying with back-off and the last error: $(grep -m1 'retrying' <<<"$out" | sed 's/^ *//')"
+else
+	not_ok "diagnose ca with charon away: $why"$'\n'"$out"
+fi
 charon_start "$IKE_RIGHT" "$R" && charon_cfg || not_ok "charon restart"
 if wait_net 20; then
 	ok "charon back: the tunnel net is up again"
 else
 	not_ok "charon back, but not net: $(grep 'initiating\|closed' "$L/nicsecd.log" | tail -4)"
+fi
+# ce: charon has no connection for its IDs and refuses it (once: not kept up)
+nicsecctl_in "$IKE_LEFT" "$L" initiate --child nete --ike ce >/dev/null || not_ok "initiate ce"
+for i in $(seq 15); do
+	out=$(diag ce)
+	grep -q "setting it up failed" <<<"$out" && break
+	sleep 0.2
+done
+if why=$(has "$out" "ce: down: setting it up failed" "AUTHENTICATION_FAILED" \
+	"problem: setting up the IKE SA failed" "fix: the peer refused our authentication: our local id must be its remote id") &&
+	! grep -q "retrying" <<<"$out"; then
+	ok "diagnose ce: charon refused its authentication: $(grep -m1 'problem: setting up' <<<"$out" | sed 's/^ *//')"
+else
+	not_ok "diagnose ce: $why"$'\n'"$out"
 fi
 nicsecd_stop "$IKE_LEFT" "$L"
 

@@ -66,6 +66,15 @@ assert_ip(const uint8_t *got, const char *want)
 }
 
 static void
+assert_ip4(const uint8_t *got, const char *want)
+{
+	uint8_t a[4];
+
+	assert_int_equal(inet_pton(AF_INET, want, a), 1);
+	assert_memory_equal(got, a, 4);
+}
+
+static void
 assert_proposals(const struct ike_proposal *p, size_t n, const char *want)
 {
 	char got[2048];
@@ -595,8 +604,135 @@ static const struct bad bads[] = {
 	    "  x = 1\n }\n}\n", 3,
 	    "nicsecd.timers: unknown section 'timers' (nicsecd takes keys "
 	    "only)" },
+	/* nicsecd's own child keys: black holes and monitoring */
+	{ "blackhole_time", CONN PSKR "children { net {\n"
+	    " blackhole_time = 3x\n} }\n} }\n", 4,
+	    "connections.gw.children.net.blackhole_time: '3x' is not a time "
+	    "(30s, 5m, 1h, 1d)" },
+	{ "monitor_address short", CONN PSKR "children { net {\n"
+	    " monitor_address = 10.2.0\n} }\n} }\n", 4,
+	    "children.net.monitor_address: '10.2.0' is not an IPv4 address "
+	    "(the monitor sends ICMP echo requests, IPv4 only)" },
+	{ "monitor_address v6", CONN PSKR "children { net {\n"
+	    " monitor_address = 2001:db8::1\n} }\n} }\n", 4,
+	    "'2001:db8::1' is not an IPv4 address" },
+	{ "monitor_source", CONN PSKR "children { net {\n"
+	    " monitor_address = 10.2.0.1\n monitor_source = me\n} }\n} }\n",
+	    5, "children.net.monitor_source: 'me' is not an IPv4 address" },
+	{ "monitor_interval 0", CONN PSKR "children { net {\n"
+	    " monitor_address = 10.2.0.1\n monitor_interval = 0\n} }\n} }\n",
+	    5, "children.net.monitor_interval: '0' is too short: an echo "
+	    "request goes out every monitor_interval (at least 1s)" },
+	{ "monitor_interval", CONN PSKR "children { net {\n"
+	    " monitor_interval = soon\n} }\n} }\n", 4,
+	    "monitor_interval: 'soon' is not a time" },
+	{ "monitor_threshold 0", CONN PSKR "children { net {\n"
+	    " monitor_threshold = 0\n} }\n} }\n", 4,
+	    "monitor_threshold: '0' is not a number of missed replies (1 to "
+	    "1000)" },
+	{ "monitor_threshold big", CONN PSKR "children { net {\n"
+	    " monitor_threshold = 1001\n} }\n} }\n", 4,
+	    "monitor_threshold: '1001' is not a number from 0 to 1000" },
+	{ "monitor_action", CONN PSKR "children { net {\n"
+	    " monitor_action = failover\n} }\n} }\n", 4,
+	    "monitor_action: 'failover' is not wait-recover or fail-over" },
+	{ "monitor_hook relative", CONN PSKR "children { net {\n"
+	    " monitor_hook = bin/true\n} }\n} }\n", 4,
+	    "monitor_hook: 'bin/true' is not an absolute path (it is run with "
+	    "no shell and no PATH search)" },
+	{ "monitor_hook missing", CONN PSKR "children { net {\n"
+	    " monitor_hook = /nonexistent/hook\n} }\n} }\n", 4,
+	    "monitor_hook: '/nonexistent/hook' can't be run: No such file" },
+	{ "monitor_foo", CONN PSKR "children { net {\n"
+	    " monitor_foo = 1\n} }\n} }\n", 4,
+	    "children.net.monitor_foo: unknown key 'monitor_foo' (nicsecd's "
+	    "monitor keys: " },
+	{ "monitor key alone", CONN PSKR "children { net {\n"
+	    " blackhole_time = 0\n monitor_interval = 2s\n"
+	    " monitor_threshold = 2\n} }\n} }\n", 5,
+	    "children.net.monitor_interval: 'monitor_interval' without "
+	    "monitor_address (the address to ping through the tunnel)" },
+	{ "monitor no source", CONN PSKR "children { net {\n"
+	    " local_ts = 10.1.0.0/24\n remote_ts = 10.2.0.0/24\n"
+	    " monitor_address = 10.2.0.1\n} }\n} }\n", 6,
+	    "children.net.monitor_address: monitor_source is needed too (our "
+	    "address inside local_ts" },
+	{ "monitor source outside", CONN PSKR "children { net {\n"
+	    " local_ts = 10.1.0.0/24\n remote_ts = 10.2.0.0/24\n"
+	    " monitor_address = 10.2.0.1\n monitor_source = 10.9.0.1\n"
+	    "} }\n} }\n", 7,
+	    "children.net.monitor_source: 10.9.0.1 is not inside local_ts "
+	    "(with ICMP): echo requests from it would not enter the tunnel" },
+	{ "monitor address outside", CONN PSKR "children { net {\n"
+	    " local_ts = 10.1.0.0/24\n remote_ts = 10.2.0.0/24[tcp]\n"
+	    " monitor_address = 10.2.0.1\n monitor_source = 10.1.0.1\n"
+	    "} }\n} }\n", 6,
+	    "children.net.monitor_address: 10.2.0.1 is not inside remote_ts "
+	    "(with ICMP)" },
+	{ "fail-over no hook", CONN PSKR "children { net {\n"
+	    " monitor_address = 10.2.0.1\n monitor_source = 10.1.0.1\n"
+	    " monitor_action = fail-over\n} }\n} }\n", 6,
+	    "children.net.monitor_action: 'fail-over' needs monitor_hook, the "
+	    "program that moves the routes" },
+	{ "hook without fail-over", CONN PSKR "children { net {\n"
+	    " monitor_address = 10.2.0.1\n monitor_source = 10.1.0.1\n"
+	    " monitor_hook = /bin/true\n} }\n} }\n", 6,
+	    "children.net.monitor_hook: monitor_hook is run only with "
+	    "monitor_action = fail-over" },
 };
 #define NBADS (sizeof(bads) / sizeof(bads[0]))
+
+/*
+ * nicsecd's own child keys (not swanctl.conf(5)'s): blackhole_time 30s
+ * by default, 0 off; no monitor unless monitor_address, then interval 5s,
+ * threshold 3, wait-recover; `dynamic` selectors cannot be checked
+ * against monitor_source before the IKE SA is up, so they are taken.
+ */
+static void
+test_watch_keys(void **state)
+{
+	const struct conf_child *ch;
+	struct conf *cf;
+
+	(void)state;
+	cf = load_ok("w0.conf", CONN PSKR "children { net { } }\n} }\n");
+	ch = &cf->conns[0].children[0];
+	assert_int_equal(ch->blackhole_time, 30);
+	assert_int_equal(ch->monitor, 0);
+	assert_int_equal(ch->monitor_interval, 5);
+	assert_int_equal(ch->monitor_threshold, 3);
+	assert_int_equal(ch->monitor_action, CONF_MONITOR_WAIT);
+	assert_null(ch->monitor_hook);
+	conf_free(cf);
+
+	cf = load_ok("w1.conf", CONN PSKR "children { net {\n"
+	    " local_ts = 10.1.0.0/24, 192.168.7.0/24\n"
+	    " remote_ts = 10.2.0.0/16[icmp]\n"
+	    " blackhole_time = 1m\n monitor_address = 10.2.200.9\n"
+	    " monitor_source = 192.168.7.1\n monitor_interval = 2\n"
+	    " monitor_threshold = 1000\n monitor_action = fail-over\n"
+	    " monitor_hook = /bin/true\n} }\n} }\n");
+	ch = &cf->conns[0].children[0];
+	assert_int_equal(ch->blackhole_time, 60);
+	assert_int_equal(ch->monitor, 1);
+	assert_ip4(ch->monitor_address, "10.2.200.9");
+	assert_ip4(ch->monitor_source, "192.168.7.1");
+	assert_int_equal(ch->monitor_interval, 2);
+	assert_int_equal(ch->monitor_threshold, 1000);
+	assert_int_equal(ch->monitor_action, CONF_MONITOR_FAILOVER);
+	assert_string_equal(ch->monitor_hook, "/bin/true");
+	conf_free(cf);
+
+	cf = load_ok("w2.conf", CONN PSKR "children { net {\n"
+	    " blackhole_time = 0\n monitor_address = 10.2.0.1\n"
+	    " monitor_source = 10.1.0.1\n monitor_action = wait-recover\n"
+	    "} }\n} }\n");
+	ch = &cf->conns[0].children[0];
+	assert_int_equal(ch->blackhole_time, 0);
+	assert_int_equal(ch->monitor, 1);
+	assert_int_equal(ch->monitor_action, CONF_MONITOR_WAIT);
+	conf_free(cf);
+}
 
 /*
  * nicsecd { }: the daemon's timers, named and defaulted after strongSwan's
@@ -723,7 +859,7 @@ int
 main(void)
 {
 	static char names[NBADS][96];
-	struct CMUnitTest tests[NBADS + 6];
+	struct CMUnitTest tests[NBADS + 7];
 	size_t i, k = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -732,6 +868,7 @@ main(void)
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_values);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_off_values);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_daemon);
+	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_watch_keys);
 	for (i = 0; i < NBADS; i++, k++) {
 		snprintf(names[i], sizeof(names[i]), "bad %s", bads[i].name);
 		tests[k] = (struct CMUnitTest){ names[i], test_bad, NULL, NULL,
