@@ -93,6 +93,10 @@ int dmn_rekey(struct daemon *d, const char *ike, const char *child,
     FILE *out);
 int dmn_reload(struct daemon *d, const char *path, FILE *out);
 void dmn_list_sas(struct daemon *d, int json, FILE *out);
+/* sa_list.c, and diagnose.c's too: a CHILD SA's state as list-sas names
+ * it, and a string as JSON (quotes, backslashes, control bytes escaped). */
+const char *sa_child_state(const struct child_rec *c);
+void sa_jstr(FILE *out, const char *s);
 /* diagnose.c: every connection, or conn (1: no such connection). */
 int dmn_diagnose(struct daemon *d, const char *conn, int json, FILE *out);
 

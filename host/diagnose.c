@@ -122,13 +122,6 @@ gather(struct daemon *d, const struct conf_conn *cc, double now,
 
 /* ---- text --------------------------------------------------------------- */
 
-static const char *
-child_state(const struct child_rec *c)
-{
-	return c->state == CHILD_INSTALLED ? "INSTALLED" :
-	    c->state == CHILD_REKEYED ? "REKEYED" : "DELETING";
-}
-
 static void
 text_state(const struct view *v, double now, FILE *out)
 {
@@ -207,7 +200,7 @@ text_children(const struct view *v, double now, FILE *out)
 				any = 1;
 				fprintf(out, "  child %s: %s{%u} %s %.0f s, SPIs "
 				    "%08x_i %08x_o%s", k->name, c->name, c->uniq,
-				    child_state(c), now - c->installed, c->spi_in,
+				    sa_child_state(c), now - c->installed, c->spi_in,
 				    c->spi_out, c->staged ? ", outbound staged" :
 				    "");
 				if (c->rekey_at > 0)
@@ -347,23 +340,6 @@ text_one(const struct view *v, double now, FILE *out)
 /* ---- JSON --------------------------------------------------------------- */
 
 static void
-jstr(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
-static void
 json_rekey(const struct diag_rekey *r, double now, FILE *out)
 {
 	if (r == NULL || r->how == DIAG_NONE) {
@@ -372,7 +348,7 @@ json_rekey(const struct diag_rekey *r, double now, FILE *out)
 	}
 	fprintf(out, "{\"ago_s\":%.0f,\"ours\":%s,\"end\":\"%s\",\"why\":",
 	    now - r->at, r->ours ? "true" : "false", end_name(r->how));
-	jstr(out, r->why);
+	sa_jstr(out, r->why);
 	fprintf(out, ",\"done\":%u,\"failed\":%u}", r->ndone, r->nfailed);
 }
 
@@ -386,13 +362,13 @@ json_one(const struct view *v, double now, FILE *out)
 	size_t n = diag_find(&v->f, p, DIAG_PROBLEMS_MAX);
 
 	fputs("{\"name\":", out);
-	jstr(out, v->cc->name);
+	sa_jstr(out, v->cc->name);
 	fprintf(out, ",\"state\":\"%s\",\"up_s\":%.0f,\"down_why\":",
 	    v->nup ? "up" : v->nsetting ? "connecting" : "down", v->nup ?
 	    now - v->up[0]->established : -1);
-	jstr(out, !v->nup && h ? h->down : "");
+	sa_jstr(out, !v->nup && h ? h->down : "");
 	fputs(",\"setup_error\":", out);
-	jstr(out, h ? h->setup : "");
+	sa_jstr(out, h ? h->setup : "");
 	fprintf(out, ",\"retry_failures\":%u,\"retry_in_s\":%.0f,"
 	    "\"dpd_delay_s\":%llu,\"dpd\":\"%s\",\"dpd_ago_s\":%.0f,"
 	    "\"ike_last_in_s\":%.1f,\"dataplane_none\":%s,\"ike_rekey\":",
@@ -407,7 +383,7 @@ json_one(const struct view *v, double now, FILE *out)
 		uint64_t in, o;
 
 		fprintf(out, "%s{\"name\":", i ? "," : "");
-		jstr(out, k->name);
+		sa_jstr(out, k->name);
 		fprintf(out, ",\"up\":%s,\"rekey\":", k->up ? "true" : "false");
 		json_rekey(k->h ? &k->h->rekey : NULL, now, out);
 		fputs(",\"in_packets\":[", out);
@@ -427,9 +403,9 @@ json_one(const struct view *v, double now, FILE *out)
 	fputs("],\"problems\":[", out);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ",{\"what\":" : "{\"what\":", out);
-		jstr(out, p[i].what);
+		sa_jstr(out, p[i].what);
 		fputs(",\"fix\":", out);
-		jstr(out, p[i].fix);
+		sa_jstr(out, p[i].fix);
 		fputc('}', out);
 	}
 	fputs("]}", out);

@@ -27,16 +27,16 @@ ike_state(const struct ikesa *s)
 	}
 }
 
-static const char *
-child_state(const struct child_rec *c)
+const char *
+sa_child_state(const struct child_rec *c)
 {
 	return c->state == CHILD_INSTALLED ? "INSTALLED" :
 	    c->state == CHILD_REKEYED ? "REKEYED" : "DELETING";
 }
 
 /* A string as JSON: quotes, backslashes and control bytes escaped. */
-static void
-jstr(FILE *out, const char *s)
+void
+sa_jstr(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {
@@ -61,7 +61,7 @@ ts_list(FILE *out, const struct ike_ts *ts, size_t n, int json)
 		ike_ts_format(&ts[i], b, sizeof(b));
 		if (json) {
 			fputs(i ? "," : "", out);
-			jstr(out, b);
+			sa_jstr(out, b);
 		} else {
 			fprintf(out, "%s%s", i ? " " : "", b);
 		}
@@ -105,7 +105,7 @@ text_one(struct daemon *d, const struct ikesa *s, double now, FILE *out)
 		counters(d, c, &k);
 		ike_xform_format(&c->chosen, prop, sizeof(prop));
 		fprintf(out, "  %s: #%u, %s, TUNNEL%s, %s\n", c->name, c->uniq,
-		    child_state(c), c->encap ? "-in-UDP" : "", prop);
+		    sa_child_state(c), c->encap ? "-in-UDP" : "", prop);
 		fprintf(out, "    installed %.0fs ago%s", now - c->installed,
 		    c->staged ? ", outbound staged until the peer deletes "
 		    "the old one" : "");
@@ -136,7 +136,7 @@ json_one(struct daemon *d, const struct ikesa *s, double now, FILE *out)
 	int init = s->sa.initiator;
 
 	fputs("{\"name\":", out);
-	jstr(out, s->conn);
+	sa_jstr(out, s->conn);
 	fprintf(out, ",\"uniq\":%u,\"state\":\"%s\",\"initiator\":%s,"
 	    "\"spi_i\":\"%016llx\",\"spi_r\":\"%016llx\",", s->uniq,
 	    ike_state(s), init ? "true" : "false",
@@ -144,18 +144,18 @@ json_one(struct daemon *d, const struct ikesa *s, double now, FILE *out)
 	fprintf(out, "\"local_host\":\"%s\",\"local_port\":%u,\"local_id\":",
 	    ike_ip_str(&s->sa.local, a, sizeof(a)),
 	    ike_addr_port(&s->sa.local));
-	jstr(out, ike_cert_id_str(s->local_id.type, s->local_id.data,
+	sa_jstr(out, ike_cert_id_str(s->local_id.type, s->local_id.data,
 	    s->local_id.len, b, sizeof(b)));
 	fprintf(out, ",\"remote_host\":\"%s\",\"remote_port\":%u,"
 	    "\"remote_id\":", ike_ip_str(&s->sa.remote, a, sizeof(a)),
 	    ike_addr_port(&s->sa.remote));
-	jstr(out, ike_cert_id_str(s->remote_id.type, s->remote_id.data,
+	sa_jstr(out, ike_cert_id_str(s->remote_id.type, s->remote_id.data,
 	    s->remote_id.len, b, sizeof(b)));
 	suite[0] = '\0';
 	if (s->sa.state >= IKE_S_INIT_DONE)
 		ike_xform_format(&s->sa.chosen, suite, sizeof(suite));
 	fputs(",\"proposal\":", out);
-	jstr(out, suite);
+	sa_jstr(out, suite);
 	fprintf(out, ",\"nat_local\":%s,\"nat_remote\":%s,"
 	    "\"established_s\":%.0f,\"children\":[",
 	    s->sa.nat_local ? "true" : "false",
@@ -168,11 +168,11 @@ json_one(struct daemon *d, const struct ikesa *s, double now, FILE *out)
 		counters(d, c, &k);
 		ike_xform_format(&c->chosen, prop, sizeof(prop));
 		fprintf(out, "%s{\"name\":", i ? "," : "");
-		jstr(out, c->name);
+		sa_jstr(out, c->name);
 		fprintf(out, ",\"uniq\":%u,\"state\":\"%s\",\"mode\":\"TUNNEL\","
-		    "\"encap\":%s,\"proposal\":", c->uniq, child_state(c),
+		    "\"encap\":%s,\"proposal\":", c->uniq, sa_child_state(c),
 		    c->encap ? "true" : "false");
-		jstr(out, prop);
+		sa_jstr(out, prop);
 		fprintf(out, ",\"spi_in\":\"%08x\",\"spi_out\":\"%08x\","
 		    "\"bytes_in\":%llu,\"packets_in\":%llu,\"bytes_out\":%llu,"
 		    "\"packets_out\":%llu,\"installed_s\":%.0f,\"local_ts\":[",
