@@ -50,9 +50,9 @@ exch_nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 	return alen < blen ? -1 : alen > blen;
 }
 
-/* Another live successor of old than r, made by the other side. */
-static struct child_rec *
-rival_of(struct ikesa *s, uint32_t old, int ours)
+/* A live successor of old made by the other side than `ours` says. */
+struct child_rec *
+exch_collide_rival(struct ikesa *s, uint32_t old, int ours)
 {
 	for (size_t i = 0; i < s->nchild; i++) {
 		struct child_rec *c = &s->child[i];
@@ -62,12 +62,6 @@ rival_of(struct ikesa *s, uint32_t old, int ours)
 			return c;
 	}
 	return NULL;
-}
-
-struct child_rec *
-exch_collide_rival(struct ikesa *s, uint32_t old, int ours)
-{
-	return rival_of(s, old, ours);
 }
 
 /* Which of old and its successors has the protect rules: the one the

@@ -58,7 +58,7 @@ setup(void **state)
 	memset(&s, 0, sizeof(s));
 	memset(dp, 0, sizeof(dp));
 	clock_now = 100;
-	d.dp = (struct dp *)&dp;	/* any non-NULL: the stub reads dp[] */
+	d.dp = (struct dp *)&dp;	/* any non-NULL: this test's dp_child_counters reads dp[] */
 	d.t.head = &s;
 	snprintf(s.conn, sizeof(s.conn), "gw");
 	s.sa.state = IKE_S_ESTABLISHED;
