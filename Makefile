@@ -239,7 +239,7 @@ $(BUILD)/card/sa_churn: tests/card/sa_churn.c $(BUILD)/driver/libnicsec.a $(GEN)
 	$(CC) $(CFLAGS) -Idriver -I$(BUILD)/gen -o $@ $< $(BUILD)/driver/libnicsec.a $(LIBPCI_LIBS)
 all: $(BUILD)/card/sa_churn
 # nicsecd's data plane against a live card (tests/card/dataplane.sh)
-DATAPLANE_SRCS = host/dataplane.c host/dp_child.c host/dp_build.c host/dp_card.c host/dp_slots.c host/dp_ts.c
+DATAPLANE_SRCS = host/dataplane.c host/dp_child.c host/dp_build.c host/dp_card.c host/dp_slots.c host/dp_ts.c host/dp_trap.c
 DATAPLANE_HDRS = host/dataplane.h host/dp_priv.h host/dp_slots.h host/dp_ts.h host/ike_auth.h host/ike_crypto.h
 $(BUILD)/card/dp_probe: tests/card/dp_probe.c $(DATAPLANE_SRCS) $(DATAPLANE_HDRS) $(BUILD)/driver/libnicsec.a $(GEN)
 	@mkdir -p $(BUILD)/card
@@ -336,8 +336,8 @@ all: $(BUILD)/fuzz/fuzz_ike_msg
 # --- nicsecd (host/, docs/nicsecd.md) -----------------------------------------
 # $(sort) drops the sources two lists share
 NICSECD_SRCS = $(sort host/nicsecd.c host/daemon.c host/exch.c host/exch_ike.c \
-                      host/exch_child.c host/exch_collide.c host/exch_life.c host/exch_watch.c host/exch_monitor.c host/watch.c host/ikesa.c host/ike_sock.c host/conn_cfg.c \
-                      host/child_dp.c host/ctl_server.c host/sa_list.c host/log.c \
+                      host/exch_child.c host/exch_collide.c host/exch_life.c host/exch_watch.c host/exch_monitor.c host/exch_trap.c host/watch.c host/ikesa.c host/ike_sock.c host/conn_cfg.c \
+                      host/child_dp.c host/child_ether.c host/nexthop.c host/ctl_server.c host/sa_list.c host/log.c \
                       host/diag_hist.c host/diag_find.c host/diagnose.c \
                       $(DATAPLANE_SRCS) host/privs.c \
                       host/ike_child.c host/ike_info.c host/ike_sk_msg.c \
@@ -374,6 +374,10 @@ $(BUILD)/unit/test_diag_find: UNIT_LIBS = -Ihost host/diag_find.c
 $(BUILD)/unit/test_diag_hist: host/diag_hist.c host/diag_hist.h
 $(BUILD)/unit/test_diag_hist: UNIT_LIBS = -Ihost host/diag_hist.c
 
+# the kernel's next hops for the card's Ethernet addresses (host/nexthop.c):
+# its rtnetlink reply parsers fed messages made in the test
+$(BUILD)/unit/test_nexthop: host/nexthop.c host/nexthop.h
+$(BUILD)/unit/test_nexthop: UNIT_LIBS = -Ihost host/nexthop.c
 # black-hole and monitor verdicts (host/watch.c), numbers in, verdict out
 $(BUILD)/unit/test_watch: host/watch.c host/watch.h
 $(BUILD)/unit/test_watch: UNIT_LIBS = -Ihost host/watch.c

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "child_ether.h"
 #include "dataplane.h"
 #include "ike_crypto.h"
 #include "ike_err.h"
@@ -47,6 +48,10 @@ params(struct daemon *d, struct ikesa *s, struct ike_child *c, int initiator,
 		p->limits.soft_packets = cc->rekey_packets;
 	}
 	p->replaces = replaces;
+	/* `none` has no frames to address (and no waits for neighbours) */
+	if (!dp_is_none(d->dp))
+		child_ether(&d->conf->daemon, s->who, p->remote, &p->wan,
+		    &p->lan);
 }
 
 int

@@ -1506,6 +1506,77 @@ p_real(struct ctx *c, const struct conf_section *sec,
 	return 0;
 }
 
+/* An interface name as the kernel takes one: 1 to 15 characters, no
+ * '/', ':' or white space. */
+static int
+p_ifname(struct ctx *c, const struct conf_section *sec,
+    const struct conf_kv *kv, char out[16])
+{
+	size_t n = strlen(kv->value);
+
+	if (n >= 16)
+		return kerr(c, sec, kv, "%s '%s' is longer than 15 characters",
+		    kv->key, kv->value);
+	if (strcspn(kv->value, "/: \t") != n)
+		return kerr(c, sec, kv, "%s '%s' is not an interface name",
+		    kv->key, kv->value);
+	memcpy(out, kv->value, n + 1);
+	return 0;
+}
+
+/* A unicast MAC address, six hex pairs with colons; not all zero (the
+ * card's "not configured"). */
+static int
+p_mac(struct ctx *c, const struct conf_section *sec,
+    const struct conf_kv *kv, uint8_t out[6])
+{
+	static const uint8_t zero[6];
+	unsigned m[6];
+	char end;
+	int i;
+
+	if (sscanf(kv->value, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1],
+	    &m[2], &m[3], &m[4], &m[5], &end) != 6 || strlen(kv->value) != 17)
+		return kerr(c, sec, kv, "'%s' is not a MAC address (six hex "
+		    "pairs with colons: 02:00:5e:10:00:01)", kv->value);
+	for (i = 0; i < 6; i++)
+		out[i] = (uint8_t)m[i];
+	if (out[0] & 1)
+		return kerr(c, sec, kv, "'%s' is a multicast address: the "
+		    "card's frames go to one next hop", kv->value);
+	if (memcmp(out, zero, 6) == 0)
+		return kerr(c, sec, kv, "'%s' is no address (leave the key "
+		    "out to have it found)", kv->value);
+	return 0;
+}
+
+/* The keys that give the card's Ethernet addresses; 1: not one of them. */
+static int
+ether_key(struct ctx *c, const struct conf_section *sec,
+    const struct conf_kv *kv, struct conf_daemon *d)
+{
+	const char *k = kv->key;
+
+	if (strcmp(k, "wan_interface") == 0)
+		return p_ifname(c, sec, kv, d->wan_interface);
+	if (strcmp(k, "lan_next_hop") == 0) {
+		if (parse_ip(kv->value, &d->lan_next_hop_family,
+		    d->lan_next_hop) != 0)
+			return kerr(c, sec, kv, "'%s' is not an IPv4 or IPv6 "
+			    "address", kv->value);
+		return 0;
+	}
+	if (strcmp(k, "lan_mac") == 0)
+		return p_mac(c, sec, kv, d->lan_mac);
+	if (strcmp(k, "wan_mac") == 0)
+		return p_mac(c, sec, kv, d->wan_mac);
+	if (strcmp(k, "lan_next_hop_mac") == 0)
+		return p_mac(c, sec, kv, d->lan_next_hop_mac);
+	if (strcmp(k, "wan_next_hop_mac") == 0)
+		return p_mac(c, sec, kv, d->wan_next_hop_mac);
+	return 1;
+}
+
 static int
 daemon_section(struct ctx *c, const struct conf_section *sec)
 {
@@ -1536,11 +1607,17 @@ daemon_section(struct ctx *c, const struct conf_section *sec)
 		else if (strcmp(k, "cookie_threshold") == 0) {
 			r = p_uint(c, sec, kv, 1000000, &v);
 			d->cookie_threshold = (uint32_t)v;
-		} else
+		} else if (strcmp(k, "lan_interface") == 0)
+			r = p_ifname(c, sec, kv, d->lan_interface);
+		else if ((r = ether_key(c, sec, kv, d)) == 1)
 			r = kerr(c, sec, kv, "unknown key '%s'", k);
 		if (r != 0)
 			return -1;
 	}
+	/* a neighbour is looked up on an interface */
+	if (d->lan_next_hop_family != 0 && d->lan_interface[0] == '\0')
+		return serr(c, sec, "lan_next_hop needs lan_interface (the "
+		    "interface whose neighbour table holds it)");
 	return 0;
 }
 

@@ -192,6 +192,21 @@ struct conf_daemon {
 	double		 retransmit_limit;	/* 0: no cap */
 	uint64_t	 keep_alive;		/* 20s; 0: none (NAT-T) */
 	uint32_t	 cookie_threshold;	/* 10 half-open SAs; 0: never */
+	/* The gateway's LAN-side interface (the card's LAN TAP): where
+	 * traffic for a trapped child arrives (exch_trap.c); "": none. */
+	char		 lan_interface[16];	/* IFNAMSIZ */
+	/* The Ethernet addresses of the frames the card sends (child_ether.c,
+	 * docs/nicsecd-conf.md "The card's Ethernet addresses"): sources the
+	 * interfaces' own MACs, destinations the kernel's neighbour entries
+	 * for the next hops (WAN: the route's gateway to the peer, or the
+	 * peer; LAN: lan_next_hop); a MAC given here overrides either.  All
+	 * unset: libnicsec's "not configured" placeholders. */
+	char		 wan_interface[16];	/* "": none */
+	int		 lan_next_hop_family;	/* 0: not set */
+	uint8_t		 lan_next_hop[16];	/* network order */
+	uint8_t		 lan_mac[6], wan_mac[6];	/* 0: the interface's */
+	uint8_t		 lan_next_hop_mac[6];	/* 0: the neighbour's */
+	uint8_t		 wan_next_hop_mac[6];
 };
 
 struct conf {

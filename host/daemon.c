@@ -273,11 +273,15 @@ dmn_timers(struct daemon *d)
 	double life = exch_life_timers(d, now);
 	/* ICMP echo through the tunnels (exch_monitor.c) */
 	double mon = exch_monitor_timers(d, now);
+	/* trap: rules on for children with no CHILD_SA (exch_trap.c) */
+	double trp = exch_trap_timers(d, now);
 
 	if (life < next)
 		next = life;
 	if (mon < next)
 		next = mon;
+	if (trp < next)
+		next = trp;
 	for (s = d->t.head; s != NULL; s = s->next) {
 		if (s->expire != 0 && s->expire < next)
 			next = s->expire;
@@ -398,6 +402,7 @@ dmn_start_all(struct daemon *d)
 			    CONF_ACTION_START)
 				exch_start_child(d, &cf->conns[i],
 				    &cf->conns[i].children[j], NULL);
+	exch_trap_start_all(d);
 }
 
 int
@@ -432,7 +437,7 @@ dmn_terminate(struct daemon *d, const char *ike, const char *child,
     FILE *out)
 {
 	struct ikesa *s, *nx;
-	size_t stopped;
+	size_t stopped, traps;
 	int n = 0;
 
 	if (ike == NULL && child == NULL) {
@@ -444,11 +449,17 @@ dmn_terminate(struct daemon *d, const char *ike, const char *child,
 		fprintf(out, "terminate: no more tries to initiate %zu child%s "
 		    "that failed to come up\n", stopped, stopped == 1 ? "" :
 		    "ren");
+	if ((traps = exch_trap_disarm(d, ike, child)) > 0)
+		fprintf(out, "terminate: %zu trap%s removed (close_action or "
+		    "dpd_action trap armed %s)\n", traps, traps == 1 ? "" : "s",
+		    traps == 1 ? "it" : "them");
 	for (s = d->t.head; s != NULL; s = nx) {
 		nx = s->next;
 		if (ike != NULL && strcmp(s->conn, ike) != 0 &&
 		    strcmp(s->who, ike) != 0)
 			continue;
+		/* closed by the operator: not "down by monitor" */
+		exch_monitor_stop(s->conn, child);
 		if (child != NULL) {
 			for (size_t i = 0; i < s->nchild; i++)
 				if (strcmp(s->child[i].name, child) == 0 &&
@@ -459,7 +470,7 @@ dmn_terminate(struct daemon *d, const char *ike, const char *child,
 		exch_delete_ike(d, s);
 		n++;
 	}
-	if (n == 0 && stopped > 0)
+	if (n == 0 && stopped + traps > 0)
 		return 0;
 	if (n == 0) {
 		fprintf(out, "terminate: no %s SA '%s' is up\n", child ?
@@ -567,5 +578,6 @@ dmn_reload(struct daemon *d, const char *path, FILE *out)
 			    CONF_ACTION_START)
 				exch_start_child(d, &nc->conns[i],
 				    &nc->conns[i].children[j], NULL);
+	exch_trap_reload(d);
 	return 0;
 }

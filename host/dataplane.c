@@ -211,6 +211,7 @@ dp_close(struct dp *dp)
 				dp_child_free(dp->owner[s]);
 	free(dp->owner);
 	free(dp->promised);
+	free(dp->traps);
 	dp_slots_free(&dp->t);
 	nicsec_close(dp->card);
 	free(dp);

@@ -47,6 +47,7 @@
 #include <sys/socket.h>
 
 #include "ike_auth.h"
+#include "ike_pld.h"
 
 struct dp;
 
@@ -211,5 +212,23 @@ struct dp_event {
 typedef void dp_event_fn(void *arg, const struct dp_event *ev);
 /* Drains the card's event FIFO into fn: how many, or -1. */
 int dp_events(struct dp *dp, dp_event_fn *fn, void *arg);
+
+/*
+ * Trap rules (dp_trap.c; docs/dataplane.md, "Trap rules"): a `punt` rule
+ * for each pair of a child's local and remote selectors, made as its
+ * protect rules would be, so that the traffic its CHILD_SA would carry
+ * goes to the host while it has none.  key is the caller's name for the
+ * set (not 0).  The caller takes them off before the CHILD_SA's own rules
+ * go on, since rules are tried in index order and a punt rule would come
+ * first.  0, or -1 with dp_error() and nothing on the card.
+ */
+int dp_trap_add(struct dp *dp, unsigned key, const struct ike_ts *local,
+    size_t nl, const struct ike_ts *remote, size_t nr);
+/* Takes key's rules off; 0 if it had none.  -1: a rule the card refused
+ * to delete (left on it, said in dp_error()). */
+int dp_trap_del(struct dp *dp, unsigned key);
+/* How many rules key has on the card, their indices in idx[0..max). */
+unsigned dp_trap_rules(const struct dp *dp, unsigned key, unsigned *idx,
+    unsigned max);
 
 #endif /* NICSEC_DATAPLANE_H */

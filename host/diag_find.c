@@ -158,7 +158,8 @@ diag_find(const struct diag_facts *x, struct diag_problem *out, size_t max)
 			rekey_rule(&f, c->name, &c->h->rekey);
 		/* the peer's DELETE, and close_action none: down for good */
 		if (!c->up && c->h != NULL && c->h->deleted_at > 0 &&
-		    !(c->h->close_action & CONF_ACTION_START) && x->retry_n == 0) {
+		    !(c->h->close_action & (CONF_ACTION_START | CONF_ACTION_TRAP)) &&
+		    x->retry_n == 0) {
 			snprintf(fix, sizeof(fix), "close_action = start in child "
 			    "%s brings it back after the peer's DELETE (or "
 			    "`nicsecctl initiate --child %s` now); the peer's log "

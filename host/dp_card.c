@@ -76,20 +76,35 @@ dp_rule_str(const struct nicsec_spd_rule *r, char *buf, size_t len)
 	return buf;
 }
 
+/* Whose rule, for the lines: a CHILD_SA's, or (child 0) a trap's. */
+static const char *
+rule_owner(uint32_t child, char *buf, size_t len)
+{
+	if (child == 0)
+		return "trap rule";
+	snprintf(buf, len, "CHILD_SA 0x%08x", child);
+	return buf;
+}
+
 int
 dp_rule_put(struct dp *dp, unsigned idx, const struct nicsec_spd_rule *r,
     uint32_t child)
 {
-	char s[256];
+	char s[256], o[32];
 
 	if (dp->card == NULL) {
-		dp_logf(dp, "none: would have written policy rule %u: %s "
-		    "protect spi 0x%08x", idx, dp_rule_str(r, s, sizeof(s)),
-		    r->spi);
+		if (r->action == SPD_PROTECT)
+			dp_logf(dp, "none: would have written policy rule %u: "
+			    "%s protect spi 0x%08x", idx, dp_rule_str(r, s,
+			    sizeof(s)), r->spi);
+		else
+			dp_logf(dp, "none: would have written policy rule %u: "
+			    "%s %s", idx, dp_rule_str(r, s, sizeof(s)),
+			    spd_action_name(r->action));
 		return 0;
 	}
 	if (nicsec_spd_write(dp->card, idx, r) != 0)
-		return dp_err(dp, "CHILD_SA 0x%08x: %s", child,
+		return dp_err(dp, "%s: %s", rule_owner(child, o, sizeof(o)),
 		    nicsec_error(dp->card));
 	return 0;
 }
@@ -97,11 +112,13 @@ dp_rule_put(struct dp *dp, unsigned idx, const struct nicsec_spd_rule *r,
 int
 dp_rule_drop(struct dp *dp, unsigned idx, uint32_t child)
 {
+	char o[32];
+
 	if (dp->card == NULL)
 		dp_logf(dp, "none: would have deleted policy rule %u", idx);
 	else if (nicsec_spd_del(dp->card, idx) != 0) {
-		dp_err(dp, "CHILD_SA 0x%08x: deleting policy rule %u: %s",
-		    child, idx, nicsec_error(dp->card));
+		dp_err(dp, "%s: deleting policy rule %u: %s", rule_owner(child,
+		    o, sizeof(o)), idx, nicsec_error(dp->card));
 		dp->t.rule_state[idx] = DP_SLOT_FOREIGN;
 		return -1;
 	}
@@ -143,32 +160,35 @@ dp_rule_check(struct dp *dp, const struct dp_child *c)
  * left.
  */
 int
-dp_rules_still_free(struct dp *dp, struct dp_child *c)
+dp_rules_still_free(struct dp *dp, unsigned *rule_idx, unsigned n,
+    uint32_t child)
 {
 	struct nicsec_spd_rule r;
 	unsigned i, idx;
+	char o[32];
 	int rc;
 
 	if (dp->card == NULL)
 		return 0;
-	for (i = 0; i < c->nrules; i++) {
-		while ((rc = nicsec_spd_read(dp->card, c->rule_idx[i], &r,
+	for (i = 0; i < n; i++) {
+		while ((rc = nicsec_spd_read(dp->card, rule_idx[i], &r,
 		    NULL)) == 1) {
-			dp->t.rule_state[c->rule_idx[i]] = DP_SLOT_FOREIGN;
+			dp->t.rule_state[rule_idx[i]] = DP_SLOT_FOREIGN;
 			if (dp_rules_pick(&dp->t, 1, &idx) != 0)
 				return dp_err(dp, "%s: no free policy rule: "
-				    "CHILD_SA 0x%08x's rule %u was written by "
-				    "someone else meanwhile, and none is left",
-				    dp->name, c->spi_in, c->rule_idx[i]);
-			dp_logf(dp, "CHILD_SA 0x%08x: policy rule %u was written "
-			    "by someone else meanwhile (nicsecctl spd add?): "
-			    "taking %u instead", c->spi_in, c->rule_idx[i], idx);
-			c->rule_idx[i] = idx;
+				    "%s's rule %u was written by someone else "
+				    "meanwhile, and none is left", dp->name,
+				    rule_owner(child, o, sizeof(o)), rule_idx[i]);
+			dp_logf(dp, "%s: policy rule %u was written by someone "
+			    "else meanwhile (nicsecctl spd add?): taking %u "
+			    "instead", rule_owner(child, o, sizeof(o)),
+			    rule_idx[i], idx);
+			rule_idx[i] = idx;
 			dp->t.rule_state[idx] = DP_SLOT_RESERVED;
 		}
 		if (rc < 0)
-			return dp_err(dp, "CHILD_SA 0x%08x: %s", c->spi_in,
-			    nicsec_error(dp->card));
+			return dp_err(dp, "%s: %s", rule_owner(child, o,
+			    sizeof(o)), nicsec_error(dp->card));
 	}
 	return 0;
 }

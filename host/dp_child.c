@@ -205,7 +205,8 @@ dp_child_switch(struct dp *dp, uint32_t spi_in)
 		return dp_err(dp, "CHILD_SA 0x%08x: CHILD_SA 0x%08x, which it "
 		    "replaces, has handed its rules on already (another rekey "
 		    "of it switched first)", spi_in, old->spi_in);
-	if (!c->repoint && dp_rules_still_free(dp, c) != 0)
+	if (!c->repoint &&
+	    dp_rules_still_free(dp, c->rule_idx, c->nrules, c->spi_in) != 0)
 		return -1;
 	/* A copy, so that a refused install leaves the staged SA for a
 	 * retry (the card's call wipes what it is given). */

@@ -25,12 +25,21 @@ struct dp_child {
 	struct nicsec_spd_rule rules[DP_RULES_MAX];
 };
 
+/* A trap's punt rules (dp_trap.c), under the daemon's key. */
+struct dp_trap {
+	unsigned key;
+	unsigned nrules;
+	unsigned rule_idx[DP_RULES_MAX];
+};
+
 struct dp {
 	struct nicsec    *card;		/* NULL: --dataplane none */
 	char              name[128];
 	struct dp_slots   t;
 	struct dp_child **owner;	/* a slot's CHILD_SA, in or out */
 	uint32_t         *promised;	/* a RESERVED inbound slot's SPI */
+	struct dp_trap   *traps;	/* dp_trap.c */
+	size_t            ntraps;
 	dp_log_fn        *log;
 	void             *log_arg;
 	char              err[512];
@@ -68,7 +77,10 @@ int dp_rule_put(struct dp *dp, unsigned idx, const struct nicsec_spd_rule *r,
     uint32_t child);
 int dp_rule_drop(struct dp *dp, unsigned idx, uint32_t child);
 int dp_rule_check(struct dp *dp, const struct dp_child *c);
-int dp_rules_still_free(struct dp *dp, struct dp_child *c);
+/* Reads rule_idx[0..n) back before they are written; one taken meanwhile
+ * is swapped for another free index.  child 0: a trap's rules. */
+int dp_rules_still_free(struct dp *dp, unsigned *rule_idx, unsigned n,
+    uint32_t child);
 const char *dp_rule_str(const struct nicsec_spd_rule *r, char *buf,
     size_t len);
 

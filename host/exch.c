@@ -235,6 +235,9 @@ exch_child_up(struct daemon *d, struct ikesa *s, const char *name,
 	    c->ntsr, tsi, sizeof(tsi));
 	ike_ts_format_list(initiator ? c->tsr : c->tsi, initiator ? c->ntsr :
 	    c->ntsi, tsr, sizeof(tsr));
+	/* a trap's punt rules would come before this one's (exch_trap.c) */
+	if (replaces == 0)
+		exch_trap_hold(d, s->conn, name);
 	/* a rekey's responder stages its outbound SA */
 	if (staged)
 		rc = child_dp_install_inbound(d, s, c, initiator, cc, replaces,

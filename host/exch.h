@@ -70,6 +70,15 @@ void exch_auth_request(struct daemon *d, struct ikesa *s,
     const uint8_t *buf, size_t len);
 int exch_start_child(struct daemon *d, const struct conf_conn *conn,
     const struct conf_child *child, char *err);
+/* 1 if conn's child has a CHILD_SA installed or an IKE SA being set up
+ * for it. */
+int exch_has_child(const struct daemon *d, const char *conn,
+    const char *child);
+/* Where an initiation of c goes (its single remote address) and from
+ * (the route's source); 0, or -1 with one line in err. */
+int exch_conn_addrs(const struct daemon *d, const struct conf_conn *c,
+    struct sockaddr_storage *remote, struct sockaddr_storage *local,
+    char *err, size_t errlen);
 /* Fills a CHILD_SA request from the configuration (our SPI allocated). */
 int exch_child_req(struct daemon *d, struct ikesa *s,
     const struct conf_child *ch, char *err, size_t errlen);
@@ -209,8 +218,44 @@ void exch_watch_answered(struct daemon *d, struct ikesa *s);
  * off. */
 void exch_monitor_open(const struct conf *cf);
 void exch_monitor_close(void);
+/* nicsecctl terminate: conn's monitors (of child, NULL: all) stop, so
+ * that a tunnel the operator closed is not called down; each starts again
+ * with its child's next CHILD_SA.  How many stopped. */
+size_t exch_monitor_stop(const char *conn, const char *child);
 /* Reads replies, sends the requests that are due, acts on a tunnel down
  * or up; returns when it is next due (monotonic). */
 double exch_monitor_timers(struct daemon *d, double now);
+
+/* exch_trap.c: `trap` */
+/* Opens the packet socket on lan_interface if a child has a trap action:
+ * at start, before the privileges go.  A failure is logged; trap is then
+ * as none. */
+void exch_trap_open(const struct conf *cf);
+/* The socket for poll(), or -1. */
+int exch_trap_fd(void);
+/* Reads what came in; a packet a trap's selectors match starts its child. */
+void exch_trap_input(struct daemon *d);
+/* Arms a trap for cc (why: "close_action trap", ...), its rules on the
+ * card while it has no CHILD_SA. */
+void exch_trap_arm(struct daemon *d, const struct conf_conn *c,
+    const struct conf_child *cc, const char *why);
+/* start_action trap: at start; after a reload, with the traps the new
+ * configuration no longer has removed. */
+void exch_trap_start_all(struct daemon *d);
+void exch_trap_reload(struct daemon *d);
+/* nicsecctl terminate: the traps close_action and dpd_action armed go
+ * (conn, child NULL: any); start_action's stay, as swanctl's do.  How
+ * many went. */
+size_t exch_trap_disarm(struct daemon *d, const char *conn, const char *child);
+/* A CHILD_SA of conn's child is going on the card: its trap's rules off. */
+void exch_trap_hold(struct daemon *d, const char *conn, const char *child);
+/* Reads packets and puts rules back on for children with no CHILD_SA;
+ * returns when it is next due. */
+double exch_trap_timers(struct daemon *d, double now);
+/* list-sas: each armed trap, one line, or (json) the "traps" array's
+ * objects. */
+void exch_trap_list(struct daemon *d, int json, FILE *out);
+/* Every trap's rules off the card, the socket closed: at shutdown. */
+void exch_trap_close(struct daemon *d);
 
 #endif /* NICSEC_EXCH_H */

@@ -13,6 +13,7 @@
 #include "exch.h"
 #include "ike_auth.h"
 #include "ike_cert.h"
+#include "ike_err.h"
 #include "ike_init.h"
 #include "ike_ts.h"
 #include "ike_wire.h"
@@ -154,8 +155,8 @@ exch_child_req(struct daemon *d, struct ikesa *s, const struct conf_child *ch,
 
 /* ---- initiator ------------------------------------------------------ */
 
-static int
-has_child(const struct daemon *d, const char *conn, const char *child)
+int
+exch_has_child(const struct daemon *d, const char *conn, const char *child)
 {
 	for (const struct ikesa *s = d->t.head; s != NULL; s = s->next) {
 		if (strcmp(s->conn, conn) != 0)
@@ -201,15 +202,41 @@ start_fail(char *err, const char *fmt, const char *a, const char *b)
 }
 
 int
+exch_conn_addrs(const struct daemon *d, const struct conf_conn *c,
+    struct sockaddr_storage *remote, struct sockaddr_storage *local,
+    char *err, size_t errlen)
+{
+	char e[256];
+	size_t i;
+
+	for (i = 0; i < c->nremote_addrs && !c->remote_addrs[i].host; i++)
+		;
+	if (i == c->nremote_addrs)
+		return ike_errf(err, errlen, "connection %s has no single "
+		    "remote address to initiate to", c->name);
+	memset(remote, 0, sizeof(*remote));
+	remote->ss_family = (sa_family_t)c->remote_addrs[i].family;
+	if (remote->ss_family == AF_INET6)
+		memcpy(&((struct sockaddr_in6 *)remote)->sin6_addr,
+		    c->remote_addrs[i].from, 16);
+	else
+		memcpy(&((struct sockaddr_in *)remote)->sin_addr,
+		    c->remote_addrs[i].from, 4);
+	ike_addr_set_port(remote, c->remote_port);
+	if (ike_route_source(remote, d->socks.port, local, e, sizeof(e)) != 0)
+		return ike_errf(err, errlen, "connection %s: %s", c->name, e);
+	return 0;
+}
+
+int
 exch_start_child(struct daemon *d, const struct conf_conn *c,
     const struct conf_child *ch, char *err)
 {
 	struct sockaddr_storage remote, local;
 	struct ikesa *s;
 	char e[512];
-	size_t i;
 
-	if (has_child(d, c->name, ch->name))
+	if (exch_has_child(d, c->name, ch->name))
 		return 0;
 	/* an IKE SA is up: the child comes by CREATE_CHILD_SA */
 	for (s = d->t.head; s != NULL; s = s->next)
@@ -221,23 +248,8 @@ exch_start_child(struct daemon *d, const struct conf_conn *c,
 			return start_fail(err, "%s: out of memory", c->name, "");
 		return 0;
 	}
-	for (i = 0; i < c->nremote_addrs && !c->remote_addrs[i].host; i++)
-		;
-	if (i == c->nremote_addrs)
-		return start_fail(err, "connection %s has no single remote "
-		    "address to initiate to", c->name, "");
-	memset(&remote, 0, sizeof(remote));
-	remote.ss_family = (sa_family_t)c->remote_addrs[i].family;
-	if (remote.ss_family == AF_INET6)
-		memcpy(&((struct sockaddr_in6 *)&remote)->sin6_addr,
-		    c->remote_addrs[i].from, 16);
-	else
-		memcpy(&((struct sockaddr_in *)&remote)->sin_addr,
-		    c->remote_addrs[i].from, 4);
-	ike_addr_set_port(&remote, c->remote_port);
-	if (ike_route_source(&remote, d->socks.port, &local, e,
-	    sizeof(e)) != 0)
-		return start_fail(err, "connection %s: %s", c->name, e);
+	if (exch_conn_addrs(d, c, &remote, &local, e, sizeof(e)) != 0)
+		return start_fail(err, "%s%s", e, "");
 	if ((s = ikesa_new(&d->t, c->name, 1)) == NULL)
 		return start_fail(err, "%s%s", "out of memory", "");
 	s->created = dmn_now();

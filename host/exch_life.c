@@ -281,9 +281,8 @@ exch_close_action(struct daemon *d, const char *conn, const char *child)
 		exch_start_child(d, c, cc, NULL);
 	} else if (cc->close_action & CONF_ACTION_TRAP) {
 		log_info(conn, "CHILD_SA %s closed by the peer: close_action "
-		    "trap: nicsecd puts no trap policy on the card yet, so "
-		    "as with none it stays down (close_action = start keeps "
-		    "it up)", child);
+		    "trap: its traffic will start it again", child);
+		exch_trap_arm(d, c, cc, "close_action trap");
 	} else {
 		log_info(conn, "CHILD_SA %s closed by the peer: close_action "
 		    "none: it stays down", child);
@@ -334,13 +333,14 @@ exch_peer_dead(struct daemon *d, struct ikesa *s)
 		    cc == NULL ? "its child is gone from the configuration" :
 		    (cc->dpd_action & CONF_ACTION_START) ? "dpd_action restart: "
 		    "initiating " : (cc->dpd_action & CONF_ACTION_TRAP) ?
-		    "dpd_action trap: nicsecd puts no trap policy on the card "
-		    "yet, so as with clear, closing " : "dpd_action clear: "
+		    "dpd_action trap: closing " : "dpd_action clear: "
 		    "closing ");
 		if (cc != NULL && off < sizeof(act))
 			off += (size_t)snprintf(act + off, sizeof(act) - off,
 			    "%s%s", s->child[i].name, (cc->dpd_action &
-			    CONF_ACTION_START) ? " again" : "");
+			    CONF_ACTION_START) ? " again" : (cc->dpd_action &
+			    CONF_ACTION_TRAP) ? ", which its traffic will start "
+			    "again" : "");
 	}
 	if (off >= sizeof(act))
 		off = sizeof(act) - 1;
@@ -355,6 +355,8 @@ exch_peer_dead(struct daemon *d, struct ikesa *s)
 
 		if (cc != NULL && (cc->dpd_action & CONF_ACTION_START))
 			exch_start_child(d, c, cc, NULL);
+		else if (cc != NULL && (cc->dpd_action & CONF_ACTION_TRAP))
+			exch_trap_arm(d, c, cc, "dpd_action trap");
 	}
 }
 

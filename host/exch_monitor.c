@@ -354,6 +354,19 @@ tick(struct daemon *d, struct mon *e, const struct conf_child *cc,
 	}
 }
 
+size_t
+exch_monitor_stop(const char *conn, const char *child)
+{
+	size_t k = 0, n = mon.n;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(mon.m[i].conn, conn) != 0 || (child != NULL &&
+		    strcmp(mon.m[i].child, child) != 0))
+			mon.m[k++] = mon.m[i];
+	mon.n = k;
+	return n - k;
+}
+
 double
 exch_monitor_timers(struct daemon *d, double now)
 {

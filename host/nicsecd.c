@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "child_ether.h"
 #include "ctl_server.h"
 #include "daemon.h"
 #include "dataplane.h"
@@ -175,6 +176,11 @@ run(struct daemon *d, int ctl, const char *conf_path)
 			}
 		idx[n] = -1;
 		p[n++] = (struct pollfd){ .fd = ctl, .events = POLLIN };
+		if (exch_trap_fd() >= 0) {
+			idx[n] = -2;
+			p[n++] = (struct pollfd){ .fd = exch_trap_fd(),
+			    .events = POLLIN };
+		}
 		if (poll(p, (nfds_t)n, ms) < 0) {
 			if (errno != EINTR)
 				log_err(NULL, "poll: %s", strerror(errno));
@@ -187,6 +193,10 @@ run(struct daemon *d, int ctl, const char *conf_path)
 
 			if (!(p[i].revents & POLLIN))
 				continue;
+			if (idx[i] == -2) {
+				exch_trap_input(d);
+				continue;
+			}
 			if (idx[i] < 0) {
 				ctl_serve(d, ctl, conf_path);
 				continue;
@@ -241,12 +251,17 @@ main(int argc, char **argv)
 		    err);
 		return 1;
 	}
+	/* where the card's frames will be addressed, said once */
+	if (!dp_is_none(d.dp))
+		child_ether_report(&conf->daemon);
 	if ((ctl = ctl_listen(a.socket, err, sizeof(err))) < 0) {
 		fprintf(stderr, "nicsecd: %s\n", err);
 		return 1;
 	}
-	/* monitor_address's raw ICMP socket: CAP_NET_RAW, so now */
+	/* monitor_address's raw ICMP socket and trap's packet socket:
+	 * CAP_NET_RAW, so now */
 	exch_monitor_open(conf);
+	exch_trap_open(conf);
 	if (!a.foreground) {
 		if (daemon(0, 0) != 0) {
 			fprintf(stderr, "nicsecd: daemon: %s\n",
@@ -273,6 +288,7 @@ main(int argc, char **argv)
 	dmn_start_all(&d);
 	run(&d, ctl, a.conf);
 	shutdown_all(&d, ctl);
+	exch_trap_close(&d);
 	dmn_free(&d);
 	dp_close(d.dp);
 	ike_socks_close(&d.socks);

@@ -8,6 +8,7 @@
 
 #include "daemon.h"
 #include "dataplane.h"
+#include "exch.h"
 #include "ike_cert.h"
 #include "ike_ts.h"
 
@@ -226,7 +227,12 @@ dmn_list_sas(struct daemon *d, int json, FILE *out)
 			text_one(d, v[i], now, out);
 		}
 	}
-	if (json)
+	if (json) {
+		fputs("],\"traps\":[", out);
+		exch_trap_list(d, 1, out);
 		fputs("]}\n", out);
+	} else {
+		exch_trap_list(d, 0, out);
+	}
 	free(v);
 }

@@ -13,52 +13,30 @@
 # and charon, and defines the helpers that read the card back (nicsecctl
 # --card, a process of its own) and hold it against charon's view.
 #
-# nicsecd leaves the card's Ethernet addresses at libnicsec's "not
-# configured" defaults (src 02:00:00:00:00:01, dst 02:00:00:00:00:02: it has
-# no next-hop configuration yet), so host A's and charon's interfaces are
-# given 02:00:00:00:00:02, the address the card's frames go to.
+# Every interface keeps its own MAC: nicsecd takes the card's Ethernet
+# addresses from the TAPs and the neighbour table (gw_daemon's keys), and
+# card_is holds the SAs' addresses against the interfaces'.
 #
 # Needs BUILD, LANES, SIM and CTL set, and CARD_GW_PREFIX (a few letters).
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+. tests/card/gw_parts.sh
 
 P=$CARD_GW_PREFIX$$
 A=${P}a G=${P}g R=${P}r
 D=$IKE_WORK/gw C=$IKE_WORK/charon
 mkdir -p "$D" "$C"
-for ns in $A $G $R; do
-	ike_ns "$ns" || exit 1
-	# only the test's frames on the wires
-	nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-done
-ip link add a0 netns $A type veth peer name l1 netns $G || exit 1
+gw_ns $A $G $R || exit 1
+lan_host $A 10.1.0.2/24 10.1.0.1 $G l1 || exit 1
 ip link add w1 netns $G type veth peer name wan0 netns $R || exit 1
-NC_MAC=02:00:00:00:00:02	# where the card sends when nobody said (see above)
-nsx $A ip link set a0 address $NC_MAC mtu 1400 up
-nsx $R ip link set wan0 address $NC_MAC up
-nsx $G ip link set l1 up
+nsx $R ip link set wan0 up
 nsx $G ip link set w1 up
-# a veth leaves checksums to its peer; the card is a wire and does not
-nsx $A ethtool -K a0 tx off tso off gso off >/dev/null 2>&1 || true
 nsx $R ethtool -K wan0 tx off tso off gso off >/dev/null 2>&1 || true
-nsx $A ip addr add 10.1.0.2/24 dev a0
-nsx $A ip route add default via 10.1.0.1
 nsx $R ip addr add 192.0.2.2/24 dev wan0
 # kernel-libipsec wants an address inside its local selector
 nsx $R ip addr add 10.2.0.1/24 dev lo
 
-nsx $G "$SIM" run --lanes "$LANES" --lan l1 --wan w1 --pcie "$D/card.sock" >"$D/sim.log" 2>&1 &
-ike_track_pid $!
-for _ in $(seq 100); do [ -S "$D/card.sock" ] && grep -q "served at" "$D/sim.log" && break; sleep 0.1; done
-[ -S "$D/card.sock" ] || { echo "nicsec-sim run did not start: $(tail -3 "$D/sim.log")" >&2; exit 1; }
+gw_card $G "$D" 10.1.0.1/24 192.0.2.1/24 || exit 1
 SPEC=sim:$D/card.sock
 card() { nsx $G "$CTL" --card "$SPEC" "$@"; }
-card tap --lan tl --wan tw >"$D/tap.log" 2>&1 &
-ike_track_pid $!
-for _ in $(seq 100); do nsx $G ip link show tw >/dev/null 2>&1 && break; sleep 0.1; done
-nsx $G ip link set tl address 02:00:01:00:00:01
-nsx $G ip link set tw address 02:00:01:00:00:02
-nsx $G ip addr add 10.1.0.1/24 dev tl || exit 1
-nsx $G ip addr add 192.0.2.1/24 dev tw || exit 1
 # ARP and ping through the card's exception path, both sides
 if nsx $R ping -c1 -W2 -q 192.0.2.1 >/dev/null 2>&1 && nsx $A ping -c1 -W2 -q 10.1.0.1 >/dev/null 2>&1; then
 	ok "the card's exception path: charon's namespace and host A reach the gateway's TAPs"
@@ -66,18 +44,48 @@ else
 	not_ok "the exception path: no ping to 192.0.2.1 or 10.1.0.1 through the card"; finish
 fi
 charon_start $R "$C" || exit 1
+mac() { nsx "$1" cat "/sys/class/net/$2/address"; }
+MAC_A=$(mac $A a0) MAC_R=$(mac $R wan0) MAC_TL=$(mac $G tl) MAC_TW=$(mac $G tw)
+
+# ---- the tunnel's two ends ----------------------------------------------------
+
+# charon_gw [KEY=VALUE...]: charon's end of the suites' tunnel into charon:
+# connection gw (PSK, UDP-encapsulated, AES-GCM-128, curve25519), child net
+# 10.2.0.0/24 === 10.1.0.0/24; each KEY=VALUE one more charon_conn setting
+charon_gw() {
+	{ charon_conn gw local_addrs=192.0.2.2 remote_addrs=192.0.2.1 encap=yes \
+		proposals=aes128gcm16-prfsha256-curve25519 local.id=right remote.id=left \
+		child.local_ts=10.2.0.0/24 child.remote_ts=10.1.0.0/24 child.esp_proposals=aes128gcm16 "$@"
+	  charon_psk left right secret; } | swanctl_conf $R "$C"
+}
+# nicsecd_gw [LINE...] -- [KEY=VALUE...]: nicsecd's end into $D/nicsecd.conf:
+# gw_daemon with each LINE, then the same connection as charon_gw's, seen
+# from this side, with each KEY=VALUE
+nicsecd_gw() {
+	local lines=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do lines+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	{ gw_daemon "${lines[@]}"
+	  charon_conn gw local_addrs=192.0.2.1 remote_addrs=192.0.2.2 encap=yes \
+		proposals=aes128gcm16-prfsha256-curve25519 local.id=left remote.id=right \
+		child.local_ts=10.1.0.0/24 child.remote_ts=10.2.0.0/24 child.esp_proposals=aes128gcm16 "$@"
+	  charon_psk left right secret; } >"$D/nicsecd.conf"
+}
 
 # ---- helpers ----------------------------------------------------------------
 
 # card_is WHAT SPI_IN SPI_OUT: the card (read back by nicsecctl, a process of
 # its own) holds exactly the CHILD_SA's two SAs and one protect rule on the
-# outbound one; prints what it found, or what is wrong, and fails then.
+# outbound one, the outbound SA's frames from tw's MAC to charon's, the
+# inbound's from tl's to host A's; prints what it found, or what is wrong,
+# and fails then.
 card_is() {
 	card sa list --json >"$D/sa.json" 2>&1 && card sa list >"$D/sa.txt" 2>&1 &&
 		card spd list --json >"$D/spd.json" 2>&1 || { cat "$D/sa.json" "$D/spd.json"; return 1; }
-	python3 -I -S - "$D" "$2" "$3" <<-'PY'
+	python3 -I -S - "$D" "$2" "$3" "$MAC_TW $MAC_R" "$MAC_TL $MAC_A" <<-'PY'
 	import json, sys
 	d, spi_in, spi_out = sys.argv[1], int(sys.argv[2], 16), int(sys.argv[3], 16)
+	macs = {"out": sys.argv[4].split(), "in": sys.argv[5].split()}
 	sas = json.load(open(d + "/sa.json"))
 	rules = json.load(open(d + "/spd.json"))
 	text = {int(l.split()[1].rstrip(":"), 16): l for l in open(d + "/sa.txt") if l.startswith("slot ")}
@@ -93,6 +101,9 @@ card_is() {
 	        bad.append(f"{d}bound SA not UDP 4500/4500: {t.strip()}")
 	    if sel not in t:
 	        bad.append(f"{d}bound SA's selector is not '{sel}': {t.strip()}")
+	    ether = "ether src %s dst %s" % tuple(macs[d])
+	    if not t.rstrip().endswith(ether):
+	        bad.append(f"{d}bound SA's frames not '{ether}': {t.strip()}")
 	ins = [s for s in sas if s["dir"] == "in"]
 	outs = [s for s in sas if s["dir"] == "out"]
 	i = next((s for s in ins if s["spi"] == spi_in), None)
@@ -115,7 +126,8 @@ card_is() {
 	    print("; ".join(bad))
 	    sys.exit(1)
 	print(f"in 0x{spi_in:08x} slot {i['slot']}, out 0x{spi_out:08x} slot {o['slot']}, "
-	      f"UDP 4500/4500, rule {rules[0]['index']} on slot {o['slot']}")
+	      f"UDP 4500/4500, rule {rules[0]['index']} on slot {o['slot']}, frames "
+	      f"{macs['out'][0]} -> {macs['out'][1]} out, {macs['in'][0]} -> {macs['in'][1]} in")
 	PY
 }
 # card_empty: no SA and no rule on the card
@@ -229,4 +241,51 @@ capeff() {  # the running nicsecd's effective capabilities
 	pid=$(cut -d: -f1 "$D/nicsecd.pid")
 	awk '/^CapEff:/ { print $2 }' "/proc/$pid/status"
 }
-
+# sending: nicsecd's one INSTALLED CHILD_SA that sends ("SPI_IN"), or
+# nothing while a rekey is under way (two, or the new one still staged)
+sending() {
+	nicsecctl_in $G "$D" list-sas --json | python3 -I -S -c '
+import json, sys
+c = [c for s in json.load(sys.stdin)["ike_sas"] for c in s["children"]
+     if c["state"] == "INSTALLED" and c.get("outbound") != "staged"]
+if len(c) == 1:
+    print(c[0]["spi_in"])'
+}
+# rekeyed OLD: waits (10 s at most) until one CHILD_SA sends, not OLD
+rekeyed() {
+	local end=$((SECONDS + 10)) now
+	while [ $SECONDS -lt $end ]; do
+		now=$(sending)
+		[ -n "$now" ] && [ "$now" != "$1" ] && { echo "$now"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+# peer_dies TRIES NAME: charon killed while host A pings through the card:
+# nicsecd (dpd_delay 2s, retransmit_tries TRIES at 0.5 s x 1.4^n) finds it
+# dead within 1 s (the card's counters are read each second) + dpd_delay +
+# the schedule; ok or not_ok, and `RESULT NAME SECONDS BOUND` for make bench
+peer_dies() {
+	local bound t0 n0 cpid line dt
+	# half a second more for this polling of the log on a loaded machine
+	bound=$(python3 -c "print(round(1 + 2 + sum(0.5 * 1.4 ** n for n in range($1 + 1)) + 0.5, 1))")
+	nsx $A ping -c 200 -i 0.05 -q 10.2.0.1 >/dev/null 2>&1 &
+	sleep 1
+	t0=$(date +%s.%N)
+	n0=$(wc -l <"$D/nicsecd.log")
+	cpid=$(cut -d: -f1 "$C/charon.pid")
+	kill -KILL "$cpid"
+	line=""
+	for _ in $(seq 150); do
+		line=$(tail -n +"$((n0 + 1))" "$D/nicsecd.log" | grep -m1 "did not answer DPD") && break
+		sleep 0.05
+	done
+	dt=$(python3 -c "import time; print(round(time.time() - $t0, 1))")
+	if [ -n "$line" ] && python3 -c "import sys; sys.exit(0 if $dt <= $bound else 1)"; then
+		ok "charon killed: found dead in $dt s (bound $bound s): ${line#* * }"
+	else
+		not_ok "charon killed: after $dt s (bound $bound s): '${line:-no DPD line}'"
+	fi
+	echo "RESULT $2 $dt $bound"
+	wait "$cpid" 2>/dev/null	# reaped quietly (it was killed on purpose)
+}

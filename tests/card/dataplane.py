@@ -446,6 +446,45 @@ def refusals(p):
     check_card(f"{tag} after", {}, [])
 
 
+def traps(p, lan, wan):
+    """Trap rules: punt rules for a child's selectors, read back by
+    nicsecctl; a LAN packet they match goes to the host, not the WAN; they
+    come off whole; a refused trap leaves the card as it was."""
+    tag = "trap"
+    r = p.ok("trap 7 tsi=10.1.0.0/24,10.3.0.0/24 tsr=10.2.0.0/24")
+    want = ["src 10.1.0.0/24 dst 10.2.0.0/24 action punt", "src 10.3.0.0/24 dst 10.2.0.0/24 action punt"]
+    check_card(tag, {}, [(t, -1) for t in want])        # slot -1: no SA
+    rules = card()[2]
+    check([x["index"] for x in rules] == r["rules"], f"{tag}: the probe says rules {r['rules']}, "
+          f"the card holds {[x['index'] for x in rules]}")
+    # a packet the rules match: to the host (to_host), nothing on the WAN
+    before = json.loads(ctl("stats", "--json"))["global"]["to_host"]
+    wan(op="sniff", mode="inner", count=1)
+    inner = IP(src="10.1.0.5", dst="10.2.0.7") / UDP(sport=1234, dport=5678) / Raw(b"trapped")
+    lan(op="send", frames=[raw(Ether(src="02:00:0a:00:00:02", dst=LAN_MACS[0]) / inner).hex()])
+    frames = wan(op="collect", timeout=2)["frames"]
+    after = json.loads(ctl("stats", "--json"))["global"]["to_host"]
+    check(not frames and after == before + 1, f"{tag}: a matching packet: to_host {before} -> {after}, "
+          f"{len(frames)} frames on the WAN")
+    for cmd, err in (("trap 7 tsi=10.5.0.0/24 tsr=10.6.0.0/24", "trap 7: its rules are on the card already"),
+                     ("trap 8 tsi=10.5.0.0/24#80-80 tsr=10.6.0.0/24", "match the protocol but not ports"),
+                     ("trap 0 tsi=10.5.0.0/24 tsr=10.6.0.0/24", "trap 0: key 0 is not a key")):
+        x = p(cmd)
+        check(not x["ok"] and err in x["err"], f"{tag}: '{cmd}' gave {x}")
+    check(card()[2] == rules, f"{tag}: a refused trap changed the card's rules")
+    # a CHILD_SA beside it takes the next rules; the trap's go whole
+    c = Child(p, "i", 128, False, False, ["10.1.0.0/24"], ["10.2.0.0/24"], 30)
+    p.ok("untrap 7")
+    p.ok(c.add_cmd())
+    so = p.ok(f"info {c.spi_in}")["slot_out"]
+    check_card(f"{tag} off, CHILD_SA on", c.expect_sas(so), [(t, so) for t in c.rule_texts()])
+    check(card()[2][0]["index"] == rules[0]["index"], f"{tag}: the CHILD_SA's rule is not at the "
+          f"trap's old index {rules[0]['index']}")
+    p.ok(f"del {c.spi_in}")
+    check(p("untrap 7")["ok"], f"{tag}: a second untrap is not a no-op")
+    check_card(f"{tag} after", {}, [])
+
+
 def ipv6(p):
     """IPv6 outside and in: the card's SAs and rule as nicsecctl reads them
     back (the wire tests above are IPv4)."""
@@ -527,6 +566,8 @@ def main():
     phase("responder")
     rekey(p, lan, wan)
     phase("rekey")
+    traps(p, lan, wan)
+    phase("traps")
     ipv6(p)
     refusals(p)
     phase("IPv6, refusals")
@@ -542,7 +583,7 @@ def main():
         print(f"dataplane: FAIL: {len(failures)} checks failed (log: {LOG})")
         return 1
     print(f"dataplane: CHILD_SAs installed, checked by nicsecctl and opened on the wire by scapy for both roles, "
-          f"with and without UDP encapsulation and ESN; rekey, delete, capacity, what is not ours left alone; "
+          f"with and without UDP encapsulation and ESN; rekey, delete, trap rules, capacity, what is not ours left alone; "
           f"{time.time() - t0:.0f} s")
     return 0
 

@@ -27,6 +27,8 @@
  *	fill			dp_spi_alloc until it fails: "n", "err"
  *	unfill			dp_spi_free of every SPI fill took
  *	capacity		dp_capacity(): slots, rules, free ones
+ *	trap KEY tsi=TS,... tsr=TS,...	dp_trap_add: punt rules; "rules"
+ *	untrap KEY		dp_trap_del
  *	wiped			1 if the last add left the ike_child's keys zero
  */
 #include <arpa/inet.h>
@@ -368,6 +370,29 @@ cmd_unfill(struct dp *dp)
 }
 
 static void
+cmd_trap(struct dp *dp, unsigned key, char **w, int n)
+{
+	struct ike_ts l[IKE_TS_MAX], r[IKE_TS_MAX];
+	unsigned idx[64], k, i;
+	size_t nl = 0, nr = 0;
+
+	if (ts_list(arg(w, n, "tsi"), l, &nl) != 0 ||
+	    ts_list(arg(w, n, "tsr"), r, &nr) != 0) {
+		fail_reply("probe: bad tsi= or tsr=");
+		return;
+	}
+	if (dp_trap_add(dp, key, l, nl, r, nr) != 0) {
+		fail_reply(dp_error(dp));
+		return;
+	}
+	k = dp_trap_rules(dp, key, idx, 64);
+	printf("{\"ok\": true, \"rules\": [");
+	for (i = 0; i < k; i++)
+		printf("%s%u", i ? ", " : "", idx[i]);
+	printf("]}\n");
+}
+
+static void
 command(struct dp *dp, char **w, int n)
 {
 	uint32_t spi = n > 1 ? (uint32_t)strtoul(w[1], NULL, 0) : 0;
@@ -409,6 +434,13 @@ command(struct dp *dp, char **w, int n)
 		dp_capacity(dp, &a, &b, &c, &d);
 		printf("{\"ok\": true, \"slots\": %u, \"rules\": %u, "
 		    "\"free_slots\": %u, \"free_rules\": %u}\n", a, b, c, d);
+	} else if (strcmp(w[0], "trap") == 0 && n >= 2) {
+		cmd_trap(dp, spi, w, n);
+	} else if (strcmp(w[0], "untrap") == 0 && n == 2) {
+		if (dp_trap_del(dp, spi) != 0)
+			fail_reply(dp_error(dp));
+		else
+			printf("{\"ok\": true}\n");
 	} else if (strcmp(w[0], "wiped") == 0) {
 		printf("{\"ok\": true, \"wiped\": %d}\n", last_wiped);
 	} else {

@@ -15,6 +15,10 @@
 #  - nicsecctl rekey while A pings every 50 ms (none lost): the card holds
 #    the new pair (charon's new SPIs), the rule on the new outbound SA, the
 #    old SAs gone within seconds, and traffic under the new pair;
+#  - the card's Ethernet addresses (card_is: from the TAPs' MACs to
+#    charon's and host A's): host A forgotten by G's neighbour table is
+#    asked for at the next install, under traffic; a LAN next hop nobody
+#    answers for is one line and the placeholder, and put back, host A;
 #    terminate: nothing left; initiate again; SIGTERM: nothing left;
 #  - charon initiating, nicsecd responding: the same checks, a rekey by
 #    charon under traffic, and nothing left after SIGTERM even with charon
@@ -31,29 +35,15 @@
 #   nicsecd_card.sh [LANES]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
 LANES=${1:-1}
-SIM=$PWD/$BUILD/nicsec-sim
-CTL=$PWD/$BUILD/nicsecctl
-export IKE_NICSECD=${IKE_NICSECD:-$PWD/$BUILD/nicsecd} IKE_NICSECCTL=${IKE_NICSECCTL:-$CTL}
-. tests/ike/lib.sh
-ike_init || exit 1
-. tests/checks.sh
+. tests/card/card_suite.sh
 finish() { echo "nicsecd_card: $passed passed, $failed failed"; [ $failed -eq 0 ]; exit $?; }
 CARD_GW_PREFIX=nc
 . tests/card/card_gw.sh
 
 # ---- nicsecd initiates ------------------------------------------------------
-{ charon_conn gw local_addrs=192.0.2.2 remote_addrs=192.0.2.1 encap=yes \
-	proposals=aes128gcm16-prfsha256-curve25519 local.id=right remote.id=left \
-	child.local_ts=10.2.0.0/24 child.remote_ts=10.1.0.0/24 child.esp_proposals=aes128gcm16
-  charon_psk left right secret; } | swanctl_conf $R "$C" || exit 1
-{ printf 'nicsecd {\n\tretransmit_timeout = 0.5\n\tretransmit_base = 1.4\n}\n'
-  charon_conn gw local_addrs=192.0.2.1 remote_addrs=192.0.2.2 encap=yes \
-	proposals=aes128gcm16-prfsha256-curve25519 local.id=left remote.id=right \
-	child.local_ts=10.1.0.0/24 child.remote_ts=10.2.0.0/24 child.esp_proposals=aes128gcm16 \
-	child.start_action=start
-  charon_psk left right secret; } >"$D/nicsecd.conf"
+charon_gw || exit 1
+nicsecd_gw -- child.start_action=start
 nicsecd_start $G "$D" --dataplane "$SPEC" || finish
 if nicsecd_wait $G "$D" 1 15 && wait_sa $R "$C" gw net 5; then
 	ok "nicsecd initiated through the card's exception path: IKE SA and CHILD_SA up on both ends"
@@ -81,6 +71,36 @@ fi
 [ "$(capeff)" = 0000000000000000 ] && ok "after the rekey still CapEff 0" || not_ok "CapEff $(capeff) after the rekey"
 traffic "traffic under the rekeyed CHILD_SA" gw
 
+# the card's LAN next hop (host A), forgotten by the kernel: the rekey's
+# install asks for it (a datagram to its discard port: nothing else in G
+# talks to host A) and takes the answer
+nsx $G ip neigh flush dev tl
+under_ping "G's neighbour table emptied, then nicsecctl rekey" nicsecctl_in $G "$D" rekey --child net
+if wait_card "the rekey with host A forgotten: the new pair addressed to it again" 8 card_matches_charon gw &&
+	line=$(grep "LAN next hop 10.1.0.2 on tl: not in the neighbour table, asked for it: resolved" "$D/nicsecd.log"); then
+	ok "host A asked for at the install: $(sed 's/^[^ ]* [a-z]* *//' <<<"$line")"
+else
+	not_ok "host A forgotten: $(grep -i "next hop" "$D/nicsecd.log" | tail -2)"
+fi
+# a LAN next hop nobody answers for (reload, rekey): one line naming it, and
+# the card's decrypted frames to the placeholder, not to some other host
+sed -i 's/lan_next_hop = 10.1.0.2/lan_next_hop = 10.1.0.99/' "$D/nicsecd.conf"
+nicsecctl_in $G "$D" reload >/dev/null && nicsecctl_in $G "$D" rekey --child net >/dev/null
+lan_placeholder() {  # the inbound SA charon sends on goes to the placeholder
+	local s=($(charon_spis gw))
+	card sa list | grep "spi 0x${s[1]} .* dir in ether src $MAC_TL dst 02:00:00:00:00:02\$"
+}
+if wait_card "an unknown LAN next hop: the new inbound SA's frames to libnicsec's placeholder" 8 lan_placeholder &&
+	line=$(grep "the card's LAN frames: next hop 10.1.0.99 on tl not resolved (neighbour entry [A-Z]* 200 ms after asking for it): decrypted packets go $MAC_TL -> 02:00:00:00:00:02 until" "$D/nicsecd.log"); then
+	ok "an unknown LAN next hop, one line: $(sed 's/^[^ ]* [a-z]* *//' <<<"$line")"
+else
+	not_ok "an unknown LAN next hop: $(grep -i "next hop" "$D/nicsecd.log" | tail -2)"
+fi
+sed -i 's/lan_next_hop = 10.1.0.99/lan_next_hop = 10.1.0.2/' "$D/nicsecd.conf"
+nicsecctl_in $G "$D" reload >/dev/null && nicsecctl_in $G "$D" rekey --child net >/dev/null
+wait_card "lan_next_hop put back (reload, rekey): addressed to host A again" 8 card_matches_charon gw
+traffic "traffic with host A's address back" gw
+
 nicsecctl_in $G "$D" terminate --ike gw >/dev/null || not_ok "nicsecctl terminate --ike gw failed"
 wait_card "terminate --ike gw: nothing left on the card" 3 card_empty
 nicsecctl_in $G "$D" initiate --child net >/dev/null 2>&1
@@ -96,7 +116,7 @@ sleep 0.5
 	not_ok "after SIGTERM charon still has: $(sa_json $R "$C" | grep '"type": "ike"')"
 
 # ---- charon initiates, nicsecd responds ---------------------------------------
-{ printf 'nicsecd {\n\tretransmit_timeout = 0.5\n\tretransmit_base = 1.4\n}\n'
+{ gw_daemon
   charon_conn gw local_addrs=192.0.2.1 remote_addrs=%any encap=yes \
 	proposals=aes256gcm16-prfsha384-ecp384 local.id=left remote.id=right \
 	child.local_ts=10.1.0.0/24 child.remote_ts=10.2.0.0/24 child.esp_proposals=aes256gcm16
@@ -136,16 +156,8 @@ drop_clear $R
 # SA; nicsecd's timer drains the events and rekeys that CHILD_SA.  (charon's
 # IKE SA gr never heard of nicsecd's end above: closed here without a word)
 swanctl_in $R "$C" --terminate --ike gr --force >/dev/null 2>&1
-{ charon_conn gw local_addrs=192.0.2.2 remote_addrs=192.0.2.1 encap=yes \
-	proposals=aes128gcm16-prfsha256-curve25519 local.id=right remote.id=left \
-	child.local_ts=10.2.0.0/24 child.remote_ts=10.1.0.0/24 child.esp_proposals=aes128gcm16
-  charon_psk left right secret; } | swanctl_conf $R "$C" || exit 1
-{ printf 'nicsecd {\n\tretransmit_timeout = 0.5\n\tretransmit_base = 1.4\n}\n'
-  charon_conn gw local_addrs=192.0.2.1 remote_addrs=192.0.2.2 encap=yes \
-	proposals=aes128gcm16-prfsha256-curve25519 local.id=left remote.id=right \
-	child.local_ts=10.1.0.0/24 child.remote_ts=10.2.0.0/24 child.esp_proposals=aes128gcm16 \
-	child.start_action=start child.rekey_packets=20 child.life_packets=100000 dpd_delay=2s
-  charon_psk left right secret; } >"$D/nicsecd.conf"
+charon_gw || exit 1
+nicsecd_gw -- child.start_action=start child.rekey_packets=20 child.life_packets=100000 dpd_delay=2s
 nicsecd_start $G "$D" --dataplane "$SPEC" || finish
 if nicsecd_wait $G "$D" 1 15 && wait_sa $R "$C" gw net 5; then
 	old=($(charon_spis gw))
@@ -200,14 +212,9 @@ rm -f "$D/hook.out"
 nsx $A sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.a0.send_redirects=0
 nsx $G sysctl -qw net.ipv4.conf.all.accept_redirects=0
 nsx $G ip route add 10.2.0.0/24 via 10.1.0.2 dev tl
-{ printf 'nicsecd {\n\tretransmit_timeout = 0.5\n\tretransmit_base = 1.4\n}\n'
-  charon_conn gw local_addrs=192.0.2.1 remote_addrs=192.0.2.2 encap=yes \
-	proposals=aes128gcm16-prfsha256-curve25519 local.id=left remote.id=right \
-	child.local_ts=10.1.0.0/24 child.remote_ts=10.2.0.0/24 child.esp_proposals=aes128gcm16 \
-	child.start_action=start child.blackhole_time=3s child.monitor_address=10.2.0.1 \
+nicsecd_gw -- child.start_action=start child.blackhole_time=3s child.monitor_address=10.2.0.1 \
 	child.monitor_source=10.1.0.1 child.monitor_interval=1s child.monitor_threshold=2 \
 	child.monitor_action=fail-over child.monitor_hook="$D/hook.sh"
-  charon_psk left right secret; } >"$D/nicsecd.conf"
 # this run's lines only (the log is appended to)
 L0=$(wc -l <"$D/nicsecd.log" 2>/dev/null || echo 0)
 newlog() { tail -n +$((L0 + 1)) "$D/nicsecd.log"; }
@@ -287,6 +294,17 @@ else
 	not_ok "black hole: the tunnel did not come up: $(newlog | tail -3)"
 fi
 drop_clear $R
+# terminate: the operator closed it, so the monitor stops (no down line, no
+# hook) until the child's next CHILD_SA
+n0=$(wc -l <"$D/nicsecd.log")
+nicsecctl_in $G "$D" terminate --ike gw >/dev/null
+sleep 3.5
+if ! tail -n +$((n0 + 1)) "$D/nicsecd.log" | grep -q "tunnel down by monitor" &&
+	[ "$(grep -c down "$D/hook.out" 2>/dev/null)" = 1 ]; then
+	ok "monitor: terminate stops it: no down line and no hook run in 3.5 s (interval 1s, threshold 2)"
+else
+	not_ok "monitor after terminate: $(tail -n +$((n0 + 1)) "$D/nicsecd.log" | grep -m1 'monitor')"
+fi
 nsx $G ip route del 10.2.0.0/24 via 10.1.0.2 dev tl
 nicsecd_stop $G "$D"
 finish

@@ -29,58 +29,23 @@
 #   nicsecd_rekeys.sh [REKEYS]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
 LANES=1
 REKEYS=${1:-100}
-SIM=$PWD/$BUILD/nicsec-sim
-CTL=$PWD/$BUILD/nicsecctl
-export IKE_NICSECD=${IKE_NICSECD:-$PWD/$BUILD/nicsecd} IKE_NICSECCTL=${IKE_NICSECCTL:-$CTL}
-. tests/ike/lib.sh
-ike_init || exit 1
-. tests/checks.sh
+. tests/card/card_suite.sh
 finish() { touch "$D/stop"; echo "nicsecd_rekeys: $passed passed, $failed failed"; [ $failed -eq 0 ]; exit $?; }
 CARD_GW_PREFIX=rk
 . tests/card/card_gw.sh
 
 # no rekeys by the clock: only the test's
-{ charon_conn gw local_addrs=192.0.2.2 remote_addrs=192.0.2.1 encap=yes \
-	proposals=aes128gcm16-prfsha256-curve25519 local.id=right remote.id=left \
-	child.local_ts=10.2.0.0/24 child.remote_ts=10.1.0.0/24 child.esp_proposals=aes128gcm16 \
-	child.rekey_time=0
-  charon_psk left right secret; } | swanctl_conf $R "$C" || exit 1
+charon_gw child.rekey_time=0 || exit 1
 TRIES=3
-{ printf 'nicsecd {\n\tretransmit_timeout = 0.5\n\tretransmit_base = 1.4\n\tretransmit_tries = %s\n}\n' $TRIES
-  charon_conn gw local_addrs=192.0.2.1 remote_addrs=192.0.2.2 encap=yes \
-	proposals=aes128gcm16-prfsha256-curve25519 local.id=left remote.id=right \
-	child.local_ts=10.1.0.0/24 child.remote_ts=10.2.0.0/24 child.esp_proposals=aes128gcm16 \
-	child.start_action=start child.rekey_time=0 child.dpd_action=restart dpd_delay=2s
-  charon_psk left right secret; } >"$D/nicsecd.conf"
+nicsecd_gw "retransmit_tries = $TRIES" -- child.start_action=start child.rekey_time=0 child.dpd_action=restart dpd_delay=2s
 nicsecd_start $G "$D" --dataplane "$SPEC" || finish
 if nicsecd_wait $G "$D" 1 15 && wait_sa $R "$C" gw net 5 &&
 	wait_card "the tunnel up through the card" 5 card_matches_charon gw; then :; else
 	not_ok "nicsecd initiating: $(grep -i 'error\|fail' "$D/nicsecd.log" | head -3)"; finish
 fi
 
-# sending: nicsecd's one INSTALLED CHILD_SA that sends ("SPI_IN"), or
-# nothing while a rekey is under way (two, or the new one still staged)
-sending() {
-	nicsecctl_in $G "$D" list-sas --json | python3 -I -S -c '
-import json, sys
-c = [c for s in json.load(sys.stdin)["ike_sas"] for c in s["children"]
-     if c["state"] == "INSTALLED" and c.get("outbound") != "staged"]
-if len(c) == 1:
-    print(c[0]["spi_in"])'
-}
-# rekeyed OLD: waits (10 s at most) until one CHILD_SA sends, not OLD
-rekeyed() {
-	local end=$((SECONDS + 10)) now
-	while [ $SECONDS -lt $end ]; do
-		now=$(sending)
-		[ -n "$now" ] && [ "$now" != "$1" ] && { echo "$now"; return 0; }
-		sleep 0.1
-	done
-	return 1
-}
 # collide WAY ARGS: both ends rekey at once, the CHILD_SA (--child net) or
 # the IKE SA (--ike gw).  WAY out: charon's IKE to the gateway is held
 # (nftables, in charon's namespace) while charon sends its request and
@@ -223,26 +188,5 @@ sa_consistent "after the rekeys" 1 $G "$D" $R "$C"
 wait_card "after the rekeys the card holds the one CHILD_SA charon has" 5 card_matches_charon gw
 
 # ---- the peer dies ------------------------------------------------------------
-# bound: the counters' second + dpd_delay + the schedule (0.5 s x 1.4^n),
-# and half a second for this test's polling of the log on a loaded machine
-bound=$(python3 -c "print(round(1 + 2 + sum(0.5 * 1.4 ** n for n in range($TRIES + 1)) + 0.5, 1))")
-nsx $A ping -c 200 -i 0.05 -q 10.2.0.1 >/dev/null 2>&1 &
-sleep 1
-t0=$(date +%s.%N)
-n0=$(wc -l <"$D/nicsecd.log")
-cpid=$(cut -d: -f1 "$C/charon.pid")
-kill -KILL "$cpid"
-line=""
-for _ in $(seq 150); do
-	line=$(tail -n +"$((n0 + 1))" "$D/nicsecd.log" | grep -m1 "did not answer DPD") && break
-	sleep 0.05
-done
-dt=$(python3 -c "import time; print(round(time.time() - $t0, 1))")
-if [ -n "$line" ] && python3 -c "import sys; sys.exit(0 if $dt <= $bound else 1)"; then
-	ok "charon killed: found dead in $dt s (bound $bound s): ${line#* * }"
-else
-	not_ok "charon killed: after $dt s (bound $bound s): '${line:-no DPD line}'"
-fi
-echo "RESULT lifecycle.dpd_detect_s $dt $bound"
-wait "$cpid" 2>/dev/null	# reaped quietly (it was killed on purpose)
+peer_dies $TRIES lifecycle.dpd_detect_s
 finish

@@ -604,6 +604,34 @@ static const struct bad bads[] = {
 	    "  x = 1\n }\n}\n", 3,
 	    "nicsecd.timers: unknown section 'timers' (nicsecd takes keys "
 	    "only)" },
+	/* nicsecd { }: the card's Ethernet addresses */
+	{ "wan_interface long", "nicsecd {\n wan_interface = abcdefghijklmnop\n"
+	    "}\n", 2, "nicsecd.wan_interface: wan_interface 'abcdefghijklmnop' "
+	    "is longer than 15 characters" },
+	{ "lan_interface slash", "nicsecd {\n lan_interface = tap/0\n}\n", 2,
+	    "nicsecd.lan_interface: lan_interface 'tap/0' is not an interface "
+	    "name" },
+	{ "lan_next_hop", "nicsecd {\n lan_interface = tl\n"
+	    " lan_next_hop = 10.1.0\n}\n", 3, "nicsecd.lan_next_hop: '10.1.0' "
+	    "is not an IPv4 or IPv6 address" },
+	{ "lan_next_hop alone", "nicsecd {\n lan_next_hop = 10.1.0.2\n}\n", 1,
+	    "nicsecd: lan_next_hop needs lan_interface (the interface whose "
+	    "neighbour table holds it)" },
+	{ "mac short", "nicsecd {\n wan_mac = 02:00:00:00:01\n}\n", 2,
+	    "nicsecd.wan_mac: '02:00:00:00:01' is not a MAC address (six hex "
+	    "pairs with colons: 02:00:5e:10:00:01)" },
+	{ "mac unpadded", "nicsecd {\n lan_mac = 2:0:0:0:0:1\n}\n", 2,
+	    "nicsecd.lan_mac: '2:0:0:0:0:1' is not a MAC address" },
+	{ "mac junk", "nicsecd {\n lan_next_hop_mac = 02:00:00:00:00:0g\n}\n",
+	    2, "nicsecd.lan_next_hop_mac: '02:00:00:00:00:0g' is not a MAC" },
+	{ "mac long", "nicsecd {\n wan_next_hop_mac = 02:00:00:00:00:011\n}\n",
+	    2, "'02:00:00:00:00:011' is not a MAC address" },
+	{ "mac multicast", "nicsecd {\n wan_next_hop_mac = 01:00:5e:00:00:01\n"
+	    "}\n", 2, "nicsecd.wan_next_hop_mac: '01:00:5e:00:00:01' is a "
+	    "multicast address: the card's frames go to one next hop" },
+	{ "mac zero", "nicsecd {\n wan_mac = 00:00:00:00:00:00\n}\n", 2,
+	    "nicsecd.wan_mac: '00:00:00:00:00:00' is no address (leave the key "
+	    "out to have it found)" },
 	/* nicsecd's own child keys: black holes and monitoring */
 	{ "blackhole_time", CONN PSKR "children { net {\n"
 	    " blackhole_time = 3x\n} }\n} }\n", 4,
@@ -855,11 +883,59 @@ test_off_values(void **state)
 	conf_free(cf);
 }
 
+/* nicsecd { }: the card's Ethernet addresses, each key; none by default */
+static void
+test_ether(void **state)
+{
+	static const uint8_t zero[6];
+	const uint8_t wm[6] = { 0x02, 0, 0x01, 0, 0, 0x02 },
+	    lm[6] = { 0x02, 0, 0x01, 0, 0, 0x01 },
+	    wn[6] = { 0x02, 0xab, 0xcd, 0xef, 0, 0x09 },
+	    ln[6] = { 0x0a, 0, 0x0a, 0, 0, 0x02 };
+	struct conf *cf;
+
+	(void)state;
+	cf = load_ok("e0.conf", "nicsecd { }\n");
+	assert_string_equal(cf->daemon.wan_interface, "");
+	assert_string_equal(cf->daemon.lan_interface, "");
+	assert_int_equal(cf->daemon.lan_next_hop_family, 0);
+	assert_memory_equal(cf->daemon.wan_mac, zero, 6);
+	assert_memory_equal(cf->daemon.lan_next_hop_mac, zero, 6);
+	conf_free(cf);
+	cf = load_ok("e1.conf", "nicsecd {\n wan_interface = tw\n"
+	    " lan_interface = tl\n lan_next_hop = 10.1.0.2\n}\n");
+	assert_string_equal(cf->daemon.wan_interface, "tw");
+	assert_string_equal(cf->daemon.lan_interface, "tl");
+	assert_int_equal(cf->daemon.lan_next_hop_family, AF_INET);
+	assert_ip(cf->daemon.lan_next_hop, "10.1.0.2");
+	assert_memory_equal(cf->daemon.wan_next_hop_mac, zero, 6);
+	conf_free(cf);
+	/* every override, upper-case hex, an IPv6 next hop */
+	cf = load_ok("e2.conf", "nicsecd {\n wan_interface = eth1.100\n"
+	    " lan_interface = tl\n lan_next_hop = 2001:db8::1\n"
+	    " wan_mac = 02:00:01:00:00:02\n lan_mac = 02:00:01:00:00:01\n"
+	    " wan_next_hop_mac = 02:AB:cd:EF:00:09\n"
+	    " lan_next_hop_mac = 0a:00:0a:00:00:02\n}\n");
+	assert_string_equal(cf->daemon.wan_interface, "eth1.100");
+	assert_int_equal(cf->daemon.lan_next_hop_family, AF_INET6);
+	assert_ip(cf->daemon.lan_next_hop, "2001:db8::1");
+	assert_memory_equal(cf->daemon.wan_mac, wm, 6);
+	assert_memory_equal(cf->daemon.lan_mac, lm, 6);
+	assert_memory_equal(cf->daemon.wan_next_hop_mac, wn, 6);
+	assert_memory_equal(cf->daemon.lan_next_hop_mac, ln, 6);
+	conf_free(cf);
+	/* static addresses alone, no interface */
+	cf = load_ok("e3.conf", "nicsecd {\n wan_next_hop_mac = "
+	    "02:ab:cd:ef:00:09\n}\n");
+	assert_memory_equal(cf->daemon.wan_next_hop_mac, wn, 6);
+	conf_free(cf);
+}
+
 int
 main(void)
 {
 	static char names[NBADS][96];
-	struct CMUnitTest tests[NBADS + 7];
+	struct CMUnitTest tests[NBADS + 8];
 	size_t i, k = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -868,6 +944,7 @@ main(void)
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_values);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_off_values);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_daemon);
+	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_ether);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_watch_keys);
 	for (i = 0; i < NBADS; i++, k++) {
 		snprintf(names[i], sizeof(names[i]), "bad %s", bads[i].name);
