@@ -28,7 +28,7 @@ RTL_GCM = rtl/gcm_engine.v rtl/gcm_front.v rtl/aes_pipe.v rtl/aes_round.v \
 SIM_GCM_C = sim/gcm/cavp.c sim/gcm/gcm_ref.c
 SIM_GCM_H = sim/gcm/cavp.h sim/gcm/gcm_ref.h
 
-.PHONY: all deps test unit-build unit-test lint bench synth clean
+.PHONY: all deps test unit-build unit-test lint bench synth clean demo
 
 all: deps $(VTBS) unit-build
 
@@ -403,6 +403,12 @@ lint: deps $(GEN)
 
 test: all
 	@bash scripts/run-tests.sh
+
+# the gateway end to end (scripts/demo.sh): root first, then what it needs
+demo:
+	@bash scripts/demo.sh --root
+	@$(MAKE) --no-print-directory deps $(BUILD)/nicsec-sim $(BUILD)/nicsecd $(BUILD)/nicsecctl
+	@bash scripts/demo.sh
 
 bench: all
 	@RTL_FILES="$(RTL_GCM)" bash scripts/bench.sh

@@ -32,6 +32,15 @@
 #                            and DPD's time from the peer's death to
 #                            dpd_action, with its bound (scripts/
 #                            bench_lifecycle.sh; wall-clock, ~90 s)
+#   e2e.tcp_mbit_s_sim, e2e.rtt_ms, e2e.projected_gbit_s_250mhz
+#                            the gateway end to end on the sim card, LANES 4:
+#                            TCP both ways at once host A to host B through
+#                            the card and charon (and gateway to gateway),
+#                            ping's round trip idle and under the transfers,
+#                            and the card's cycles a packet during them as
+#                            Gb/s at 250 MHz, a lower bound (scripts/
+#                            bench_e2e.sh; wall-clock, the last from
+#                            simulated cycles; ~80 s)
 #   synth.gcm.*              Yosys synth_xilinx of the engine at LANES=1 (make synth),
 #                            rerun here when one of the engine's files ($RTL_FILES,
 #                            from the Makefile) is newer than the last synthesis
@@ -76,6 +85,11 @@ frags+=("$out/ike.json")
 # lifecycle: pings lost across 100 rekeys, DPD's detection time
 bash scripts/bench_lifecycle.sh "$out/lifecycle.json" 100
 frags+=("$out/lifecycle.json")
+echo
+# end to end: TCP and ping through the sim card and charon, the card's
+# cycles a packet (~80 s)
+bash scripts/bench_e2e.sh "$out/e2e.json" 4
+frags+=("$out/e2e.json")
 echo
 
 synth=$BUILD/synth/bench-synth.json

@@ -18,7 +18,10 @@
 #  - charon killed: nicsecd's DPD finds it dead within its bound;
 #  - gateway to gateway (tests/card/e2e_g2g.sh): two cards, two nicsecds.
 # Prints the suite's time and the TCP rates through the simulated card,
-# and RESULT lines (e2e.*) for make bench.
+# and RESULT lines (e2e.*) for make bench (scripts/bench_e2e.sh), with the
+# round trip A -> B (50 pings on the idle tunnel, and pings during the
+# transfers) and the card's cycles and frames during the transfers
+# (tests/card/e2e_measure.sh).
 #
 #   e2e_gateway.sh [LANES]
 set -uo pipefail
@@ -33,8 +36,11 @@ finish() {
 	exit $?
 }
 CARD_GW_PREFIX=e2
+# the simulator's cycles and frames each second, for e2e_measure.sh
+GW_SIM_STATS=1
 . tests/card/e2e_topo.sh
 . tests/card/tcp_xfer.sh
+. tests/card/e2e_measure.sh
 XFER_DIR=$IKE_WORK
 
 charon_gw child.rekey_time=0 || exit 1
@@ -59,6 +65,8 @@ if nicsecd_wait $G "$D" 1 15 && wait_sa $R "$C" gw net 5 &&
 else
 	not_ok "the tunnel: $(grep -i 'error\|fail' "$D/nicsecd.log" | head -3) $(grep loss "$D/ping.log")"; finish
 fi
+# the round trip through the card and charon, the tunnel idle
+rtt_check "host A pings host B on the idle tunnel" $A 10.2.0.2 50 "$D/rtt_idle.log" e2e.rtt_ms
 
 # both ends' counters, from now to the end of the transfers
 rm -f "$D/stop"
@@ -68,6 +76,10 @@ ike_track_pid $tally
 xfer_start ab $A $B 10.2.0.2 5001 "$MB"
 xfer_start ba $B $A 10.1.0.2 5002 "$MB"
 sleep 1
+# the card's cycles and frames from here to the transfers' end, and pings
+# beside them
+card_mark tcp0 $G "$D"
+rtt_bg_start $A 10.2.0.2 "$D/rtt_load.log"
 running() { kill -0 "${XFER_PID[ab]}" 2>/dev/null && kill -0 "${XFER_PID[ba]}" 2>/dev/null; }
 cur=$(sending) nrk=0 after=""
 for i in $(seq 10); do
@@ -92,6 +104,9 @@ else
 fi
 xfer_wait ab
 xfer_wait ba
+card_mark tcp1 $G "$D"
+rtt_bg_stop e2e.rtt_loaded_ms
+card_window tcp0 tcp1 "$D"
 rate=$(( (${XFER_RATE[ab]:-0} + ${XFER_RATE[ba]:-0}) ))
 # the old SAs linger 5 s after their switch: read them once more, gone
 sleep 6

@@ -29,11 +29,13 @@ lan_host() {
 # gw_card NS DIR LAN_CIDR WAN_CIDR: a gateway's card in NS on its ports'
 # veths l1 (LAN) and w1 (WAN), served at DIR/card.sock (its log DIR/sim.log),
 # and its exception path on the TAPs tl and tw (nicsecctl tap, DIR/tap.log),
-# which carry the gateway's own addresses; both processes ended at cleanup
+# which carry the gateway's own addresses; both processes ended at cleanup.
+# With GW_SIM_STATS set (seconds), the simulator logs a stats line that often
+# (its cycles and frames so far: tests/card/e2e_measure.sh reads them)
 gw_card() {
 	local ns=$1 dir=$2
 	nsx "$ns" "$SIM" run --lanes "$LANES" --lan l1 --wan w1 --pcie "$dir/card.sock" \
-		>"$dir/sim.log" 2>&1 &
+		${GW_SIM_STATS:+--stats-interval "$GW_SIM_STATS"} >"$dir/sim.log" 2>&1 &
 	ike_track_pid $!
 	for _ in $(seq 100); do
 		[ -S "$dir/card.sock" ] && grep -q "served at" "$dir/sim.log" && break
