@@ -4,7 +4,7 @@
 # == nicsec gateway (nicsec-sim run, nicsecd) == WAN == charon
 # (kernel-libipsec) == host B, in network namespaces.  Its checks must pass.
 #
-#   e2e.tcp_mbit_s_sim      TCP, 10 MB each way at once between A and B (ten
+#   e2e.tcp_mbit_s_sim      TCP, 16 MB each way at once between A and B (ten
 #                           rekeys during it), the two directions' rates
 #                           summed; and the same in its gateway-to-gateway
 #                           part (two nicsec cards, 5 MB each way).  Bound by

@@ -155,7 +155,7 @@
 #             both ways, and both cards' counters equal to what nftables
 #             counted on the hosts
 #   end to end gateway: host A, nicsec (card, TAPs, nicsecd), charon, host B
-#             in network namespaces (tests/card/e2e_gateway.sh): 10 MB of TCP
+#             in network namespaces (tests/card/e2e_gateway.sh): 16 MB of TCP
 #             each way at once (SHA-256), ten rekeys by both ends during it,
 #             every ESP packet of the run counted alike by the card and charon
 #             (charon's outbound on the wire), no drops; DPD with charon

@@ -3,7 +3,7 @@
 # namespaces (tests/card/e2e_topo.sh):
 #   host A == nicsec gateway (nicsec-sim run, nicsecctl tap, nicsecd) == WAN
 #          == charon (kernel-libipsec) == host B
-#  - TCP, E2E_MB (10) MB each way at once between host A and host B through
+#  - TCP, E2E_MB (16) MB each way at once between host A and host B through
 #    the card and charon, each byte checked (SHA-256 at both ends);
 #  - ten CHILD_SA rekeys during the transfers, nicsecctl's and charon's in
 #    turn, each done (one CHILD_SA sending) before the next, all of them
@@ -27,7 +27,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 LANES=${1:-1}
-MB=${E2E_MB:-10}
+MB=${E2E_MB:-16}
 . tests/card/card_suite.sh
 T0=$SECONDS
 finish() {
