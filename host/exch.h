@@ -189,6 +189,9 @@ void exch_children_move(struct ikesa *from, struct ikesa *to);
 int exch_send_ike_rekey(struct daemon *d, struct ikesa *s);
 void exch_ike_rekey_response(struct daemon *d, struct ikesa *s,
     const uint8_t *buf, size_t len);
+/* conn's child named child in the configuration (*cp: conn), or NULL. */
+const struct conf_child *exch_conf_child_of(const struct daemon *d,
+    const char *conn, const char *child, const struct conf_conn **cp);
 /* The peer deleted child of conn: close_action. */
 void exch_close_action(struct daemon *d, const char *conn, const char *child);
 /* A child to be kept up (start_action, close_action or dpd_action
@@ -249,8 +252,8 @@ void exch_trap_reload(struct daemon *d);
 size_t exch_trap_disarm(struct daemon *d, const char *conn, const char *child);
 /* A CHILD_SA of conn's child is going on the card: its trap's rules off. */
 void exch_trap_hold(struct daemon *d, const char *conn, const char *child);
-/* Reads packets and puts rules back on for children with no CHILD_SA;
- * returns when it is next due. */
+/* Puts rules back on for children with no CHILD_SA (the packets are read
+ * by exch_trap_input, when poll says); returns when it is next due. */
 double exch_trap_timers(struct daemon *d, double now);
 /* list-sas: each armed trap, one line, or (json) the "traps" array's
  * objects. */

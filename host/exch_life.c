@@ -39,8 +39,8 @@ wants_up(const struct conf_child *cc)
 	    CONF_ACTION_START) != 0;
 }
 
-static const struct conf_child *
-conf_child_of(const struct daemon *d, const char *conn, const char *child,
+const struct conf_child *
+exch_conf_child_of(const struct daemon *d, const char *conn, const char *child,
     const struct conf_conn **cp)
 {
 	const struct conf_conn *c = conf_conn_find(d->conf, conn);
@@ -270,7 +270,7 @@ void
 exch_close_action(struct daemon *d, const char *conn, const char *child)
 {
 	const struct conf_conn *c;
-	const struct conf_child *cc = conf_child_of(d, conn, child, &c);
+	const struct conf_child *cc = exch_conf_child_of(d, conn, child, &c);
 
 	if (cc == NULL)
 		return;
@@ -327,7 +327,7 @@ exch_peer_dead(struct daemon *d, struct ikesa *s)
 		if (k < nn)
 			continue;
 		snprintf(names[nn++], IKESA_NAME_MAX, "%s", s->child[i].name);
-		cc = conf_child_of(d, conn, s->child[i].name, &c);
+		cc = exch_conf_child_of(d, conn, s->child[i].name, &c);
 		off += (size_t)snprintf(act + off, off < sizeof(act) ?
 		    sizeof(act) - off : 0, "%s%s", off ? "; " : "",
 		    cc == NULL ? "its child is gone from the configuration" :
@@ -350,7 +350,7 @@ exch_peer_dead(struct daemon *d, struct ikesa *s)
 	exch_destroy(d, s, line);
 	for (size_t k = 0; k < nn; k++) {
 		const struct conf_conn *c;
-		const struct conf_child *cc = conf_child_of(d, conn, names[k],
+		const struct conf_child *cc = exch_conf_child_of(d, conn, names[k],
 		    &c);
 
 		if (cc != NULL && (cc->dpd_action & CONF_ACTION_START))
@@ -377,7 +377,7 @@ exch_retry(struct daemon *d, const char *conn, const char *child,
     const char *why)
 {
 	const struct conf_conn *c;
-	const struct conf_child *cc = conf_child_of(d, conn, child, &c);
+	const struct conf_child *cc = exch_conf_child_of(d, conn, child, &c);
 	struct dmn_retry *e;
 	double wait;
 
@@ -437,7 +437,7 @@ retries_due(struct daemon *d, double now, double *next)
 		e->at = 0;
 		snprintf(conn, sizeof(conn), "%s", e->conn);
 		snprintf(child, sizeof(child), "%s", e->child);
-		if ((cc = conf_child_of(d, conn, child, &c)) == NULL) {
+		if ((cc = exch_conf_child_of(d, conn, child, &c)) == NULL) {
 			exch_retry_clear(d, conn);
 			return;		/* the table moved: next time */
 		}

@@ -242,15 +242,11 @@ exch_trap_disarm(struct daemon *d, const char *conn, const char *child)
 void
 exch_trap_reload(struct daemon *d)
 {
-	const struct conf *cf = d->conf;
-
 	for (size_t i = trap.n; i-- > 0;) {
-		const struct conf_conn *c = conf_conn_find(cf, trap.t[i].conn);
-		const struct conf_child *cc = NULL;
+		const struct conf_conn *c;
+		const struct conf_child *cc = exch_conf_child_of(d,
+		    trap.t[i].conn, trap.t[i].child, &c);
 
-		for (size_t j = 0; c != NULL && j < c->nchildren; j++)
-			if (strcmp(c->children[j].name, trap.t[i].child) == 0)
-				cc = &c->children[j];
 		if (cc == NULL)
 			drop(d, &trap.t[i], "gone from the configuration");
 		else if (!((cc->start_action | cc->close_action |
@@ -334,18 +330,15 @@ packet_ts(const uint8_t *p, size_t n, uint16_t ethertype, struct ike_ts *ts)
 static void
 acquire(struct daemon *d, struct trap *t, const struct ike_ts *pkt)
 {
-	const struct conf_conn *c = conf_conn_find(d->conf, t->conn);
-	const struct conf_child *cc = NULL;
+	const struct conf_conn *c;
+	const struct conf_child *cc = exch_conf_child_of(d, t->conn, t->child,
+	    &c);
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], err[256];
 	int af = pkt->type == IKE_TS_IPV4_RANGE ? AF_INET : AF_INET6;
 	double now = dmn_now();
 
-	if (now < t->next_acquire || exch_has_child(d, t->conn, t->child))
-		return;
-	for (size_t j = 0; c != NULL && j < c->nchildren; j++)
-		if (strcmp(c->children[j].name, t->child) == 0)
-			cc = &c->children[j];
-	if (cc == NULL)
+	if (cc == NULL || now < t->next_acquire ||
+	    exch_has_child(d, t->conn, t->child))
 		return;
 	t->next_acquire = now + ACQUIRE_GAP;
 	inet_ntop(af, pkt[0].start, a, sizeof(a));
@@ -392,7 +385,6 @@ exch_trap_input(struct daemon *d)
 double
 exch_trap_timers(struct daemon *d, double now)
 {
-	exch_trap_input(d);
 	for (size_t i = 0; i < trap.n; i++)
 		sync_rules(d, &trap.t[i]);
 	return trap.n > 0 ? now + 1 : now + 3600;

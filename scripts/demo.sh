@@ -87,18 +87,13 @@ t0=$SECONDS cur=$(sending) rk_ours=0 rk_theirs=0 next_rk=$((SECONDS + 3))
 while running; do
 	if [ $SECONDS -ge $next_rk ]; then
 		# nicsecd's rekey, then charon's: make-before-break either way
-		if (( (rk_ours + rk_theirs) % 2 == 0 )); then
-			nicsecctl_in $G "$D" rekey --child net >/dev/null && by=nicsecd
-		else
-			swanctl_in $R "$C" --rekey --child net >/dev/null 2>&1 && by=charon
-		fi
-		if now=$(rekeyed "$cur"); then
-			[ $by = nicsecd ] && rk_ours=$((rk_ours + 1)) || rk_theirs=$((rk_theirs + 1))
+		if r=($(rekey_turn $((rk_ours + rk_theirs + 1)) "$cur")); then
+			[ ${r[0]} = nicsecd ] && rk_ours=$((rk_ours + 1)) || rk_theirs=$((rk_theirs + 1))
 			((tty)) && printf '\r\033[K'
-			printf '   rekey by %-7s CHILD_SA now %s_i (was %s_i)\n' $by "$now" "$cur"
-			cur=$now
+			printf '   rekey by %-7s CHILD_SA now %s_i (was %s_i)\n' ${r[0]} "${r[1]}" "$cur"
+			cur=${r[1]}
 		else
-			not_ok "a rekey by $by: no single new CHILD_SA sending after 10 s"
+			not_ok "a rekey by ${r[0]}: no single new CHILD_SA sending after 10 s"
 		fi
 		next_rk=$((SECONDS + 3))
 	fi

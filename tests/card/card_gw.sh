@@ -261,6 +261,19 @@ rekeyed() {
 	done
 	return 1
 }
+# rekey_turn N CUR: the tunnel's Nth rekey, nicsecd's (nicsecctl rekey) when
+# N is odd, charon's (swanctl --rekey) when even, of the CHILD_SA CUR (its
+# inbound SPI, as sending prints); prints "WHO NEW" once one new CHILD_SA
+# sends (rekeyed), or "WHO" and fails if none does in 10 s
+rekey_turn() {
+	local who now
+	if (($1 % 2)); then
+		who=nicsecd; nicsecctl_in $G "$D" rekey --child net >/dev/null
+	else
+		who=charon; swanctl_in $R "$C" --rekey --child net >/dev/null 2>&1
+	fi
+	if now=$(rekeyed "$2"); then echo "$who $now"; else echo "$who"; return 1; fi
+}
 # peer_dies TRIES NAME: charon killed while host A pings through the card:
 # nicsecd (dpd_delay 2s, retransmit_tries TRIES at 0.5 s x 1.4^n) finds it
 # dead within 1 s (the card's counters are read each second) + dpd_delay +

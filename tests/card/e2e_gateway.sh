@@ -83,15 +83,10 @@ rtt_bg_start $A 10.2.0.2 "$D/rtt_load.log"
 running() { kill -0 "${XFER_PID[ab]}" 2>/dev/null && kill -0 "${XFER_PID[ba]}" 2>/dev/null; }
 cur=$(sending) nrk=0 after=""
 for i in $(seq 10); do
-	if ((i % 2)); then
-		who=nicsecd; nicsecctl_in $G "$D" rekey --child net >/dev/null
+	if r=($(rekey_turn $i "$cur")); then
+		cur=${r[1]} nrk=$((nrk + 1))
 	else
-		who=charon; swanctl_in $R "$C" --rekey --child net >/dev/null
-	fi
-	if now=$(rekeyed "$cur"); then
-		cur=$now nrk=$((nrk + 1))
-	else
-		not_ok "rekey $i (by $who): no single new CHILD_SA sending after 10 s"
+		not_ok "rekey $i (by ${r[0]}): no single new CHILD_SA sending after 10 s"
 		cur=$(sending)
 	fi
 	running || after+=" $i"
